@@ -1,0 +1,259 @@
+// Package store is psu's one door to the database. It opens SQLite or
+// PostgreSQL from a URL, applies the embedded migrations, runs transactions as
+// closures with after-commit hooks, and maps driver errors to the sentinels
+// below. Domain packages write their own SQL against the Querier interface,
+// using ? placeholders; the store rewrites them for PostgreSQL.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Sentinel errors every engine's driver errors are mapped to.
+var (
+	ErrNotFound = errors.New("not found")
+	ErrConflict = errors.New("conflict")
+)
+
+// Engine names a database engine.
+type Engine string
+
+const (
+	SQLite   Engine = "sqlite"
+	Postgres Engine = "postgres"
+)
+
+// Querier is what both *DB and *Tx offer, so a domain function can run alone
+// or inside a caller's transaction.
+type Querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	Engine() Engine
+}
+
+// DB holds a writer and a reader pool. On SQLite the writer is one connection
+// (SQLite has one writer at a time; queueing in Go beats SQLITE_BUSY) and the
+// reader a wider pool; on PostgreSQL both are the same pgx pool.
+type DB struct {
+	engine Engine
+	w, r   *sql.DB
+	dsn    string
+
+	mu     sync.RWMutex
+	rebind map[string]string
+}
+
+// Open connects to url (sqlite://path or postgres://…) and checks the
+// connection. It does not migrate.
+func Open(ctx context.Context, url string) (*DB, error) {
+	var db *DB
+	var err error
+	switch {
+	case strings.HasPrefix(url, "sqlite://"):
+		db, err = openSQLite(strings.TrimPrefix(url, "sqlite://"))
+	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+		db, err = openPostgres(url)
+	default:
+		return nil, fmt.Errorf("store: unsupported database URL (want sqlite:// or postgres://)")
+	}
+	if err != nil {
+		return nil, err
+	}
+	db.rebind = map[string]string{}
+	if err := db.Ping(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Engine reports which engine this is.
+func (db *DB) Engine() Engine { return db.engine }
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.w.PingContext(ctx); err != nil {
+		return fmt.Errorf("store: ping: %w", err)
+	}
+	return nil
+}
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	err := db.w.Close()
+	if db.r != db.w {
+		err = errors.Join(err, db.r.Close())
+	}
+	return err
+}
+
+// Stats returns the pool statistics of the reader and the writer.
+func (db *DB) Stats() (reader, writer sql.DBStats) { return db.r.Stats(), db.w.Stats() }
+
+// ExecContext runs one write statement outside any explicit transaction.
+func (db *DB) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	res, err := db.w.ExecContext(ctx, db.bind(q), fixArgs(args)...)
+	return res, mapErr(err)
+}
+
+// QueryContext runs a read on the reader pool.
+func (db *DB) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	rows, err := db.r.QueryContext(ctx, db.bind(q), fixArgs(args)...)
+	return rows, mapErr(err)
+}
+
+// QueryRowContext runs a one-row read on the reader pool. Use Scan to map
+// its error: it turns sql.ErrNoRows into ErrNotFound.
+func (db *DB) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	return db.r.QueryRowContext(ctx, db.bind(q), fixArgs(args)...)
+}
+
+// Tx runs fn in a write transaction. fn's error rolls back; nil commits, and
+// only then are the hooks registered with AfterCommit run, in order.
+func (db *DB) Tx(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	sqlTx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", mapErr(err))
+	}
+	tx := &Tx{tx: sqlTx, db: db}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = sqlTx.Rollback()
+			panic(p)
+		}
+	}()
+	if err := fn(tx); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", mapErr(err))
+	}
+	for _, f := range tx.after {
+		f()
+	}
+	return nil
+}
+
+// Tx is a transaction in progress; see DB.Tx.
+type Tx struct {
+	tx    *sql.Tx
+	db    *DB
+	after []func()
+}
+
+func (tx *Tx) Engine() Engine { return tx.db.engine }
+
+func (tx *Tx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	res, err := tx.tx.ExecContext(ctx, tx.db.bind(q), fixArgs(args)...)
+	return res, mapErr(err)
+}
+
+func (tx *Tx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	rows, err := tx.tx.QueryContext(ctx, tx.db.bind(q), fixArgs(args)...)
+	return rows, mapErr(err)
+}
+
+func (tx *Tx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(ctx, tx.db.bind(q), fixArgs(args)...)
+}
+
+// AfterCommit registers f to run once the transaction has committed. It is
+// never run if the transaction rolls back.
+func (tx *Tx) AfterCommit(f func()) { tx.after = append(tx.after, f) }
+
+// Scan scans row into dest and maps its error: no row is ErrNotFound, a
+// unique violation (INSERT … RETURNING) is ErrConflict.
+func Scan(row *sql.Row, dest ...any) error {
+	return mapErr(row.Scan(dest...))
+}
+
+// NewID returns a new UUIDv7: time-ordered, so inserts stay index-friendly.
+func NewID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// ValidID reports whether s is a UUID in canonical form.
+func ValidID(s string) bool {
+	u, err := uuid.Parse(s)
+	return err == nil && u.String() == s
+}
+
+// Now is the current time as the store keeps it: UTC, microsecond precision
+// (PostgreSQL's), so a value reads back exactly as written on both engines.
+func Now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+
+// fixArgs normalises times to UTC microseconds, the one portable form.
+func fixArgs(args []any) []any {
+	for i, a := range args {
+		switch v := a.(type) {
+		case time.Time:
+			args[i] = v.UTC().Truncate(time.Microsecond)
+		case *time.Time:
+			if v != nil {
+				args[i] = v.UTC().Truncate(time.Microsecond)
+			}
+		}
+	}
+	return args
+}
+
+// bind rewrites ? placeholders as $1, $2 … for PostgreSQL. Queries are
+// constants, so each is rewritten once and cached.
+func (db *DB) bind(q string) string {
+	if db.engine != Postgres {
+		return q
+	}
+	db.mu.RLock()
+	out, ok := db.rebind[q]
+	db.mu.RUnlock()
+	if ok {
+		return out
+	}
+	var b strings.Builder
+	n, inString := 0, false
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		if c == '\'' {
+			inString = !inString
+		}
+		if c == '?' && !inString {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(c)
+	}
+	out = b.String()
+	db.mu.Lock()
+	db.rebind[q] = out
+	db.mu.Unlock()
+	return out
+}
+
+// mapErr maps driver errors to the sentinels; each engine's codes live in
+// its own file.
+func mapErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%w: %w", ErrNotFound, err)
+	}
+	if e, ok := mapSQLiteErr(err); ok {
+		return e
+	}
+	if e, ok := mapPostgresErr(err); ok {
+		return e
+	}
+	return err
+}

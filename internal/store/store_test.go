@@ -1,0 +1,148 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/psu-project/psu/internal/store"
+	"github.com/psu-project/psu/internal/store/storetest"
+)
+
+var ctx = context.Background()
+
+func TestMigrationsAreCurrentAndIdempotent(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		if err := db.CheckSchema(ctx); err != nil {
+			t.Fatalf("fresh database not current: %v", err)
+		}
+		applied, err := db.Migrate(ctx)
+		if err != nil || len(applied) != 0 {
+			t.Fatalf("second migrate applied %d, err %v", len(applied), err)
+		}
+	})
+}
+
+func TestRefusesSchemaNewerThanBinary(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ms, _ := db.Migrations()
+		if _, err := db.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, 'from_the_future', ?)`, len(ms)+1, store.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.CheckSchema(ctx); !errors.Is(err, store.ErrSchemaNewer) {
+			t.Fatalf("CheckSchema = %v, want ErrSchemaNewer", err)
+		}
+		if _, err := db.Migrate(ctx); !errors.Is(err, store.ErrSchemaNewer) {
+			t.Fatalf("Migrate = %v, want ErrSchemaNewer", err)
+		}
+	})
+}
+
+func TestTxRollsBackAndRunsHooksOnlyAfterCommit(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		insert := `INSERT INTO rate_limits (bucket, window_start, hits) VALUES (?, ?, 1)`
+		ran := 0
+		boom := errors.New("boom")
+		err := db.Tx(ctx, func(tx *store.Tx) error {
+			tx.AfterCommit(func() { ran++ })
+			if _, err := tx.ExecContext(ctx, insert, "rolled-back", store.Now()); err != nil {
+				return err
+			}
+			return boom
+		})
+		if !errors.Is(err, boom) || ran != 0 {
+			t.Fatalf("err=%v ran=%d", err, ran)
+		}
+		var n int
+		store.Scan(db.QueryRowContext(ctx, `SELECT COUNT(*) FROM rate_limits WHERE bucket = 'rolled-back'`), &n)
+		if n != 0 {
+			t.Fatal("rolled-back row is visible")
+		}
+		err = db.Tx(ctx, func(tx *store.Tx) error {
+			tx.AfterCommit(func() { ran++ })
+			_, err := tx.ExecContext(ctx, insert, "kept", store.Now())
+			return err
+		})
+		if err != nil || ran != 1 {
+			t.Fatalf("err=%v ran=%d", err, ran)
+		}
+	})
+}
+
+func TestErrorsMapToSentinels(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		now := store.Now()
+		insert := `INSERT INTO rate_limits (bucket, window_start, hits) VALUES (?, ?, 1)`
+		if _, err := db.ExecContext(ctx, insert, "b", now); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ExecContext(ctx, insert, "b", now); !errors.Is(err, store.ErrConflict) {
+			t.Fatalf("duplicate insert = %v, want ErrConflict", err)
+		}
+		err := db.Tx(ctx, func(tx *store.Tx) error {
+			var x int
+			return store.Scan(tx.QueryRowContext(ctx, `INSERT INTO rate_limits (bucket, window_start, hits) VALUES (?, ?, 1) RETURNING hits`, "b", now), &x)
+		})
+		if !errors.Is(err, store.ErrConflict) {
+			t.Fatalf("duplicate insert … returning = %v, want ErrConflict", err)
+		}
+		var hits int
+		err = store.Scan(db.QueryRowContext(ctx, `SELECT hits FROM rate_limits WHERE bucket = ?`, "nope"), &hits)
+		if !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("missing row = %v, want ErrNotFound", err)
+		}
+	})
+}
+
+func TestTimesRoundTripInUTC(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		london, _ := time.LoadLocation("Europe/London")
+		in := time.Date(2026, 7, 1, 9, 30, 15, 123456789, london)
+		if _, err := db.ExecContext(ctx, `INSERT INTO rate_limits (bucket, window_start, hits) VALUES ('t', ?, 1)`, in); err != nil {
+			t.Fatal(err)
+		}
+		var out time.Time
+		if err := store.Scan(db.QueryRowContext(ctx, `SELECT window_start FROM rate_limits WHERE bucket = 't'`), &out); err != nil {
+			t.Fatal(err)
+		}
+		want := in.UTC().Truncate(time.Microsecond)
+		if !out.Equal(want) || out.Location() != time.UTC {
+			t.Fatalf("read %v (%v), want %v UTC", out, out.Location(), want)
+		}
+		// Comparisons in SQL must agree with time order on both engines.
+		var n int
+		store.Scan(db.QueryRowContext(ctx, `SELECT COUNT(*) FROM rate_limits WHERE window_start < ?`, want.Add(time.Microsecond)), &n)
+		if n != 1 {
+			t.Fatalf("window_start < later time matched %d rows", n)
+		}
+		store.Scan(db.QueryRowContext(ctx, `SELECT COUNT(*) FROM rate_limits WHERE window_start < ?`, want), &n)
+		if n != 0 {
+			t.Fatalf("window_start < itself matched %d rows", n)
+		}
+	})
+}
+
+func TestAuditLogIsAppendOnly(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		if _, err := db.ExecContext(ctx, `INSERT INTO audit_log (id, at, actor_role, action) VALUES (?, ?, 'system', 'test')`, store.NewID(), store.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ExecContext(ctx, `UPDATE audit_log SET action = 'changed'`); err == nil {
+			t.Fatal("UPDATE of audit_log succeeded")
+		}
+		if _, err := db.ExecContext(ctx, `DELETE FROM audit_log`); err == nil {
+			t.Fatal("DELETE from audit_log succeeded")
+		}
+	})
+}
+
+func TestNewIDIsUUIDv7AndOrdered(t *testing.T) {
+	a, b := store.NewID(), store.NewID()
+	if !store.ValidID(a) || a[14] != '7' || !(a < b) {
+		t.Fatalf("ids %s %s", a, b)
+	}
+	if store.ValidID("not-an-id") || store.ValidID("01A2011F-88D1-7E13-91F2-48654848BBDD") {
+		t.Fatal("ValidID accepts a non-canonical id")
+	}
+}
