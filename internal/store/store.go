@@ -257,3 +257,40 @@ func mapErr(err error) error {
 	}
 	return err
 }
+
+// Time scans a timestamp on either engine. Use it where SQLite has lost a
+// column's declared type (MIN, MAX, COALESCE, subqueries) and hands back
+// text instead of a time.Time.
+type Time struct {
+	Time  time.Time
+	Valid bool
+}
+
+var sqliteTimeFormats = []string{
+	"2006-01-02 15:04:05.999999999-07:00",
+	"2006-01-02T15:04:05.999999999-07:00",
+	"2006-01-02 15:04:05.999999999",
+	"2006-01-02T15:04:05.999999999Z07:00",
+}
+
+func (t *Time) Scan(v any) error {
+	*t = Time{}
+	switch x := v.(type) {
+	case nil:
+		return nil
+	case time.Time:
+		t.Time, t.Valid = x.UTC(), true
+		return nil
+	case []byte:
+		return t.Scan(string(x))
+	case string:
+		for _, f := range sqliteTimeFormats {
+			if p, err := time.Parse(f, x); err == nil {
+				t.Time, t.Valid = p.UTC(), true
+				return nil
+			}
+		}
+		return fmt.Errorf("store: cannot read %q as a time", x)
+	}
+	return fmt.Errorf("store: cannot read %T as a time", v)
+}
