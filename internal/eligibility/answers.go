@@ -196,44 +196,47 @@ func QuestionsFor(a Answers) []string {
 // the updated answers with anything that no longer applies dropped (see
 // Prune). Band is given as "1" to "9"; training_number as "true"/"false"
 // (or "yes"/"no"). A programme can only be set once the profession is
-// known. On error the answers are returned unchanged.
+// known, and band or training_number only for the professions asked them.
+// Errors carry the question's page message (Question.Error) rather than
+// the API wording. On error the answers are returned unchanged.
 func (a Answers) Set(question, value string) (Answers, *FieldError) {
 	value = strings.TrimSpace(value)
+	pageErr := func(q string) *FieldError {
+		qq, _ := QuestionByName(q)
+		return &FieldError{Field: q, Message: qq.Error}
+	}
 	b := a
 	switch question {
 	case QuestionRegion:
-		if e := checkRegion(value); e != nil {
-			return a, e
+		if !ValidRegion(value) {
+			return a, pageErr(question)
 		}
 		b.Region = value
 	case QuestionProfession:
-		if e := checkProfession(value); e != nil {
-			return a, e
+		if !ValidProfession(value) {
+			return a, pageErr(question)
 		}
 		b.Profession = value
 	case QuestionProgramme:
-		if e := checkProfession(a.Profession); e != nil {
-			return a, e
+		if !ValidProfession(a.Profession) {
+			return a, pageErr(QuestionProfession)
 		}
-		if e := checkProgramme(a.Profession, value); e != nil {
-			return a, e
+		if !ValidProgramme(a.Profession, value) {
+			return a, pageErr(question)
 		}
 		b.Programme = value
 	case QuestionBand:
 		if !UsesBand(a.Profession) {
-			return a, checkBand(a.Profession, new(int))
+			return a, fieldErr(question, "The band question is only for nurses and allied health professionals.")
 		}
 		n, err := strconv.Atoi(value)
-		if err != nil {
-			return a, fieldErr(QuestionBand, "Choose your band: a whole number from %d to %d.", MinBand, MaxBand)
-		}
-		if e := checkBand(a.Profession, &n); e != nil {
-			return a, e
+		if err != nil || n < MinBand || n > MaxBand {
+			return a, pageErr(question)
 		}
 		b.Band = &n
 	case QuestionTrainingNumber:
 		if !UsesTrainingNumber(a.Profession) {
-			return a, checkTrainingNumber(a.Profession, new(bool))
+			return a, fieldErr(question, "The training number question is only for doctors and dentists.")
 		}
 		var t bool
 		switch strings.ToLower(value) {
@@ -242,7 +245,7 @@ func (a Answers) Set(question, value string) (Answers, *FieldError) {
 		case "false", "no":
 			t = false
 		default:
-			return a, fieldErr(QuestionTrainingNumber, "Choose yes or no.")
+			return a, pageErr(question)
 		}
 		b.TrainingNumber = &t
 	default:

@@ -256,7 +256,7 @@ type documentIn struct {
 	Version     *int              `json:"version"`
 	Description string            `json:"description"`
 	Rules       []json.RawMessage `json:"rules"`
-	Default     *outcomeIn        `json:"default"`
+	Default     json.RawMessage   `json:"default"`
 }
 
 type documentOut struct {
@@ -339,12 +339,30 @@ func describeDecodeError(err error) (field, msg string) {
 	case errors.As(err, &se):
 		return "", fmt.Sprintf("not valid JSON (the problem is near character %d): %v", se.Offset, se)
 	case errors.As(err, &te):
-		return te.Field, fmt.Sprintf("has the wrong type: it is %s but must be %s", te.Value, typeName(te.Type.String()))
+		return te.Field, fmt.Sprintf("has the wrong type: it is %s but must be %s", jsonValueName(te.Value), typeName(te.Type.String()))
 	}
 	if after, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 		return strings.Trim(after, `"`), "is not a field of the rules document; remove it or check its spelling"
 	}
 	return "", err.Error()
+}
+
+// jsonValueName words encoding/json's description of a value ("string",
+// "number 5.5", "array").
+func jsonValueName(v string) string {
+	switch {
+	case v == "string":
+		return "text"
+	case v == "bool":
+		return "true or false"
+	case v == "array":
+		return "a list"
+	case v == "object":
+		return "an object"
+	case strings.HasPrefix(v, "number"):
+		return "the " + v
+	}
+	return v
 }
 
 func typeName(t string) string {
@@ -386,11 +404,32 @@ func (v *validator) add(rule, field, format string, args ...any) {
 // problem too.
 func ParseRuleSet(data []byte) (*RuleSet, error) {
 	v := &validator{signpostNames: map[string]string{}, signpostWhere: map[string]string{}}
+	fail := func() (*RuleSet, error) { return nil, &RuleSetError{Problems: v.problems} }
+
+	var tree any
+	if err := json.Unmarshal(data, &tree); err != nil {
+		_, msg := describeDecodeError(err)
+		v.add("", "", "the rules document is %s", msg)
+		return fail()
+	}
+	if err := strictDecode(data, new(json.RawMessage)); err != nil {
+		v.add("", "", "the rules document must be a single JSON object: %v", err)
+		return fail()
+	}
+	top, ok := tree.(map[string]any)
+	if !ok {
+		v.add("", "", "the rules document must be a JSON object with version, rules and default")
+		return fail()
+	}
+	v.unknownKeys("", top, documentSchema)
+	if len(v.problems) > 0 {
+		return fail()
+	}
 	var doc documentIn
 	if err := strictDecode(data, &doc); err != nil {
 		field, msg := describeDecodeError(err)
 		v.add("", field, "%s", msg)
-		return nil, &RuleSetError{Problems: v.problems}
+		return fail()
 	}
 
 	rs := &RuleSet{description: doc.Description}
@@ -408,14 +447,17 @@ func ParseRuleSet(data []byte) (*RuleSet, error) {
 	ids := map[string]int{}
 	for i, raw := range doc.Rules {
 		name := fmt.Sprintf("rules[%d]", i)
-		var in ruleIn
-		if err := strictDecode(raw, &in); err != nil {
-			field, msg := describeDecodeError(err)
-			v.add(name, field, "%s", msg)
-			continue
+		var idOnly struct {
+			ID any `json:"id"`
 		}
-		if in.ID != "" {
-			name = in.ID
+		if json.Unmarshal(raw, &idOnly) == nil {
+			if id, ok := idOnly.ID.(string); ok && id != "" {
+				name = id
+			}
+		}
+		var in ruleIn
+		if !v.decodePart(name, raw, ruleSchema, &in) {
+			continue
 		}
 		r, ok := v.rule(name, in)
 		if in.ID != "" {
@@ -431,10 +473,12 @@ func ParseRuleSet(data []byte) (*RuleSet, error) {
 		}
 	}
 
-	if doc.Default == nil {
+	var def outcomeIn
+	switch {
+	case isNull(doc.Default):
 		v.add(DefaultRuleID, "", "is missing; give the outcome to use when no rule matches")
-	} else {
-		o, ok := v.outcome(DefaultRuleID, "", *doc.Default)
+	case v.decodePart(DefaultRuleID, doc.Default, outcomeSchema, &def):
+		o, ok := v.outcome(DefaultRuleID, "", def)
 		if ok && o.Eligible {
 			v.add(DefaultRuleID, "eligible", "must be false: the default outcome applies to anyone, in any region, that no rule matched")
 		}
@@ -445,9 +489,96 @@ func ParseRuleSet(data []byte) (*RuleSet, error) {
 		v.reachability(rs.rules)
 	}
 	if len(v.problems) > 0 {
-		return nil, &RuleSetError{Problems: v.problems}
+		return fail()
 	}
 	return rs, nil
+}
+
+func isNull(raw json.RawMessage) bool {
+	t := bytes.TrimSpace(raw)
+	return len(t) == 0 || string(t) == "null"
+}
+
+// decodePart decodes one rule (or the default outcome), reporting unknown
+// fields with their full path and wrong types, under the rule's name.
+func (v *validator) decodePart(name string, raw json.RawMessage, s schema, out any) bool {
+	before := len(v.problems)
+	var tree any
+	if err := json.Unmarshal(raw, &tree); err == nil {
+		if m, ok := tree.(map[string]any); ok {
+			v.unknownKeys(name, m, s)
+		} else {
+			v.add(name, "", "must be a JSON object")
+		}
+	}
+	if len(v.problems) > before {
+		return false
+	}
+	if err := strictDecode(raw, out); err != nil {
+		field, msg := describeDecodeError(err)
+		v.add(name, field, "%s", msg)
+		return false
+	}
+	return true
+}
+
+func joinPath(path, k string) string {
+	if path == "" {
+		return k
+	}
+	return path + "." + k
+}
+
+// schema lists the fields allowed in an object; a nil child is a value with
+// no fields of its own checked here.
+type schema map[string]schema
+
+var (
+	outcomeSchema = schema{
+		"eligible": nil, "route": nil, "reasons": nil,
+		"signposts": {"id": nil, "name": nil},
+	}
+	ruleSchema = schema{
+		"id": nil, "description": nil,
+		"when": {
+			"region": nil, "profession": nil, "programme": nil,
+			"band": {"min": nil, "max": nil}, "training_number": nil,
+		},
+		"outcome": outcomeSchema,
+	}
+	// Rules and the default are checked one by one, under their own names.
+	documentSchema = schema{"version": nil, "description": nil, "rules": nil, "default": nil}
+)
+
+// unknownKeys reports every field of obj not allowed by s, with its path
+// inside the rule, e.g. "outcome.signposts[1].url".
+func (v *validator) unknownKeys(name string, obj map[string]any, s schema) {
+	v.walk(name, "", obj, s)
+}
+
+func (v *validator) walk(name, path string, val any, s schema) {
+	switch t := val.(type) {
+	case map[string]any:
+		keys := make([]string, 0, len(t))
+		for k := range t {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			child, ok := s[k]
+			if !ok {
+				v.add(name, joinPath(path, k), "is not a field of the rules document; remove it or check its spelling")
+				continue
+			}
+			if child != nil {
+				v.walk(name, joinPath(path, k), t[k], child)
+			}
+		}
+	case []any:
+		for i, e := range t {
+			v.walk(name, fmt.Sprintf("%s[%d]", path, i), e, s)
+		}
+	}
 }
 
 func (v *validator) rule(name string, in ruleIn) (Rule, bool) {
@@ -618,15 +749,12 @@ func (v *validator) outcome(name, prefix string, in outcomeIn) (Outcome, bool) {
 // valid set of answers.
 func (v *validator) reachability(rules []Rule) {
 	wins := make([]int, len(rules))
-	matches := make([]int, len(rules))
 	for _, a := range allAnswers() {
 		first := -1
 		for i, r := range rules {
 			if r.When.Matches(a) {
-				matches[i]++
-				if first < 0 {
-					first = i
-				}
+				first = i
+				break
 			}
 		}
 		if first >= 0 {
@@ -634,11 +762,8 @@ func (v *validator) reachability(rules []Rule) {
 		}
 	}
 	for i, r := range rules {
-		switch {
-		case matches[i] == 0:
-			v.add(r.ID, "when", "no valid set of answers meets these conditions, so the rule can never apply")
-		case wins[i] == 0:
-			v.add(r.ID, "when", "earlier rules already match every answer this rule matches, so it can never apply; move it earlier or remove it")
+		if wins[i] == 0 {
+			v.add(r.ID, "when", "the rule can never apply: earlier rules already match every valid set of answers it matches; move it earlier, change its conditions or remove it")
 		}
 	}
 }

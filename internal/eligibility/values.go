@@ -69,6 +69,8 @@ type Question struct {
 	Name  string `json:"name"`
 	Title string `json:"title"`
 	Hint  string `json:"hint,omitempty"`
+	// Error is shown on the page when nothing (or nothing valid) was chosen.
+	Error string `json:"error"`
 }
 
 var regionOptions = []Option{
@@ -143,11 +145,16 @@ var trainingNumberOptions = []Option{
 }
 
 var questions = []Question{
-	{Name: QuestionRegion, Title: "Where do you work or train?"},
-	{Name: QuestionProfession, Title: "What is your profession?"},
-	{Name: QuestionProgramme, Title: "Which training programme or scheme are you on?"},
-	{Name: QuestionBand, Title: "What is your Agenda for Change band?", Hint: "If you are band 8a, 8b, 8c or 8d, choose band 8."},
-	{Name: QuestionTrainingNumber, Title: "Do you hold a London or Kent, Surrey and Sussex training number?"},
+	{Name: QuestionRegion, Title: "Where do you work or train?",
+		Error: "Select where you work or train."},
+	{Name: QuestionProfession, Title: "What is your profession?",
+		Error: "Select your profession."},
+	{Name: QuestionProgramme, Title: "Which training programme or scheme are you on?",
+		Error: "Select your training programme or scheme, or \"None of these\"."},
+	{Name: QuestionBand, Title: "What is your Agenda for Change band?", Hint: "If you are band 8a, 8b, 8c or 8d, choose band 8.",
+		Error: "Select your band."},
+	{Name: QuestionTrainingNumber, Title: "Do you hold a London or Kent, Surrey and Sussex training number?",
+		Error: "Select yes if you hold a London or Kent, Surrey and Sussex training number, or no if you do not."},
 }
 
 func copyOptions(o []Option) []Option { return slices.Clone(o) }
