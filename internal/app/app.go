@@ -1,0 +1,220 @@
+// Package app assembles psu from its parts: it opens the database, loads the
+// key, builds the web server, registers every domain's routes and runs the
+// background worker. psu serve and the end-to-end tests both start here.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/psu-project/psu/internal/auth"
+	"github.com/psu-project/psu/internal/config"
+	"github.com/psu-project/psu/internal/mail"
+	"github.com/psu-project/psu/internal/pages"
+	"github.com/psu-project/psu/internal/ratelimit"
+	"github.com/psu-project/psu/internal/seal"
+	"github.com/psu-project/psu/internal/store"
+	"github.com/psu-project/psu/internal/web"
+)
+
+// Options are the knobs tests turn; production uses the zero value.
+type Options struct {
+	Argon2 auth.Argon2 // zero: auth.DefaultArgon2
+}
+
+// App is a running psu.
+type App struct {
+	Config config.Config
+	DB     *store.DB
+	Web    *web.Server
+	Outbox *mail.Outbox
+	Worker *mail.Worker
+	Log    *slog.Logger
+
+	limiter *ratelimit.Limiter
+}
+
+// New opens the database (migrating it unless told not to), loads the key and
+// wires every part. Close releases the database.
+func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
+	db, err := store.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	a, err := build(ctx, cfg, db, log, opts)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func build(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger, opts Options) (*App, error) {
+	if cfg.MigrateOnStart {
+		applied, err := db.Migrate(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range applied {
+			log.Info("migration applied", "version", m.Version, "name", m.Name)
+		}
+	}
+	if err := db.CheckSchema(ctx); err != nil {
+		return nil, err
+	}
+
+	keyPath := cfg.KeyFile
+	if keyPath == "" {
+		keyPath = filepath.Join(cfg.DataDir, "psu.key")
+	}
+	key, created, err := seal.LoadKey(keyPath, cfg.KeyFile == "")
+	if err != nil {
+		return nil, fmt.Errorf("PSU_KEY_FILE: %w", err)
+	}
+	if created {
+		log.Warn("generated a new data-encryption key: back it up, since without it encrypted data cannot be read", "path", keyPath)
+	}
+	sealer, err := seal.New(key)
+	if err != nil {
+		return nil, err
+	}
+
+	srv, err := web.New(cfg, db, log)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{Config: cfg, DB: db, Web: srv, Log: log, limiter: ratelimit.New(db)}
+	a.Outbox = mail.NewOutbox(db, sealer)
+	var sender mail.Sender = mail.DirSender{Dir: cfg.SMTP.MailDir}
+	if cfg.SMTP.Host != "" {
+		sender = mail.NewSMTPSender(cfg.SMTP)
+	}
+	a.Worker = &mail.Worker{Outbox: a.Outbox, Sender: sender, From: cfg.SMTP.From, Log: log}
+	srv.Metrics.MustRegister(outboxCollector{a.Outbox})
+
+	argon := opts.Argon2
+	if argon == (auth.Argon2{}) {
+		argon = auth.DefaultArgon2
+	}
+	authSvc, err := auth.New(srv, sealer, a.limiter, argon)
+	if err != nil {
+		return nil, err
+	}
+	authSvc.Routes()
+	if err := pages.Register(srv); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// Close closes the database.
+func (a *App) Close() error { return a.DB.Close() }
+
+// Handler is the whole web application.
+func (a *App) Handler() http.Handler { return a.Web.Handler() }
+
+// Run serves HTTP on ln and runs the background work until ctx ends; then it
+// stops accepting, lets in-flight requests finish (up to the shutdown
+// timeout) and stops the worker.
+func (a *App) Run(ctx context.Context, ln net.Listener) error {
+	workCtx, stopWork := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); a.Worker.Run(workCtx) }()
+	go func() { defer wg.Done(); a.housekeeping(workCtx) }()
+
+	hs := a.Web.HTTPServer()
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	var err error
+	select {
+	case err = <-errc:
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownTimeout)
+		err = hs.Shutdown(sctx)
+		cancel()
+	}
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	stopWork()
+	wg.Wait()
+	return err
+}
+
+// housekeeping removes expired sessions and old rate-limit windows.
+func (a *App) housekeeping(ctx context.Context) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		if _, err := web.DeleteExpiredSessions(ctx, a.DB); err != nil && ctx.Err() == nil {
+			a.Log.Error("delete expired sessions", "err", err)
+		}
+		if _, err := a.limiter.DeleteExpired(ctx, 24*time.Hour); err != nil && ctx.Err() == nil {
+			a.Log.Error("delete old rate limits", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// SignInHint returns what to tell a person starting psu: a one-time link to
+// create the first administrator, or where to sign in.
+func (a *App) SignInHint(ctx context.Context) (string, error) {
+	base := a.Config.BaseURL.String()
+	link, err := auth.FirstAdminLink(ctx, a.DB, base)
+	if err != nil {
+		return "", err
+	}
+	if link == "" {
+		return "Sign in at " + base + "/sign-in", nil
+	}
+	return "No staff account exists yet. Create the first administrator within 24 hours at:\n\n    " + link +
+		"\n\nor on this machine: psu user add --role administrator --email you@example.nhs.uk --name \"Your Name\"", nil
+}
+
+var errNoOutbox = errors.New("outbox unavailable")
+
+// outboxCollector reports the outbox at scrape time.
+type outboxCollector struct{ ob *mail.Outbox }
+
+var (
+	outboxPending = prometheus.NewDesc("psu_outbox_pending", "Messages waiting to be sent.", nil, nil)
+	outboxFailed  = prometheus.NewDesc("psu_outbox_failed", "Messages given up on after every retry.", nil, nil)
+	outboxAge     = prometheus.NewDesc("psu_outbox_oldest_age_seconds", "Age of the oldest message waiting to be sent.", nil, nil)
+)
+
+func (c outboxCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- outboxPending
+	ch <- outboxFailed
+	ch <- outboxAge
+}
+
+func (c outboxCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	st, err := c.ob.Stats(ctx)
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(outboxPending, errors.Join(errNoOutbox, err))
+		return
+	}
+	age := 0.0
+	if !st.OldestQueued.IsZero() {
+		age = time.Since(st.OldestQueued).Seconds()
+	}
+	ch <- prometheus.MustNewConstMetric(outboxPending, prometheus.GaugeValue, float64(st.Pending))
+	ch <- prometheus.MustNewConstMetric(outboxFailed, prometheus.GaugeValue, float64(st.Failed))
+	ch <- prometheus.MustNewConstMetric(outboxAge, prometheus.GaugeValue, age)
+}

@@ -1,0 +1,107 @@
+// Package auth signs staff in and out: argon2id passwords, TOTP second factor
+// (mandatory for every member of staff), the first-administrator link, and
+// the function that tells the web layer who is making each request.
+package auth
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"io/fs"
+	"net/http"
+	"time"
+
+	"github.com/psu-project/psu/internal/ratelimit"
+	"github.com/psu-project/psu/internal/seal"
+	"github.com/psu-project/psu/internal/store"
+	"github.com/psu-project/psu/internal/web"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+// Session keys.
+const (
+	keyUserID      = "auth.user_id"
+	keyPendingUser = "auth.pending_user_id" // password checked, second factor not yet
+	keyPendingAt   = "auth.pending_at"
+	keyNewSecret   = "auth.new_totp_secret" // sealed, during 2FA set-up
+)
+
+// pendingFor is how long someone has between password and code.
+const pendingFor = 10 * time.Minute
+
+// Limits on guessing.
+var (
+	signInPerIP      = ratelimit.Limit{N: 30, Window: 15 * time.Minute}
+	signInPerAccount = ratelimit.Limit{N: 10, Window: 15 * time.Minute}
+	codePerAccount   = ratelimit.Limit{N: 10, Window: 15 * time.Minute}
+)
+
+// Service holds the sign-in handlers' dependencies.
+type Service struct {
+	srv     *web.Server
+	sealer  *seal.Sealer
+	limiter *ratelimit.Limiter
+	argon   Argon2
+	issuer  string
+}
+
+// New returns the auth service; call Routes to register its pages.
+func New(srv *web.Server, sealer *seal.Sealer, limiter *ratelimit.Limiter, argon Argon2) (*Service, error) {
+	s := &Service{srv: srv, sealer: sealer, limiter: limiter, argon: argon, issuer: "PSU " + srv.Config.BaseURL.Host}
+	sub, _ := fs.Sub(templates, "templates")
+	if err := srv.AddPages("auth", sub); err != nil {
+		return nil, err
+	}
+	srv.SetIdentify(s.Identify)
+	return s, nil
+}
+
+// Routes registers the sign-in pages.
+func (s *Service) Routes() {
+	r := s.srv.Router
+	r.Handle("GET /sign-in", web.Public, s.signInForm)
+	r.Handle("POST /sign-in", web.Public, s.signIn)
+	r.Handle("GET /sign-in/code", web.Public, s.codeForm)
+	r.Handle("POST /sign-in/code", web.Public, s.code)
+	r.Handle("GET /sign-in/set-up-2fa", web.Public, s.enrolForm)
+	r.Handle("POST /sign-in/set-up-2fa", web.Public, s.enrol)
+	r.Handle("POST /sign-out", web.Public, s.signOut)
+	r.Handle("GET /signed-out", web.Public, s.signedOut)
+	r.Handle("GET /setup/{token}", web.Public, s.firstAdminForm)
+	r.Handle("POST /setup/{token}", web.Public, s.firstAdmin)
+	r.Handle("GET /account", web.Staff, s.account)
+}
+
+// Identify returns the signed-in member of staff, or a visitor. A disabled
+// or deleted account counts as signed out at once, on every instance.
+func (s *Service) Identify(r *http.Request) (web.Principal, error) {
+	id := s.srv.Sessions.GetString(r.Context(), keyUserID)
+	if id == "" {
+		return web.Principal{}, nil
+	}
+	u, err := UserByID(r.Context(), s.srv.DB, id)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && u.Disabled) {
+		return web.Principal{}, nil
+	}
+	if err != nil {
+		return web.Principal{}, err
+	}
+	return web.Principal{UserID: u.ID, Name: u.Name, Role: u.Role}, nil
+}
+
+// pendingUser returns the account whose password has been checked in this
+// session and who still owes a code, if that was recent.
+func (s *Service) pendingUser(ctx context.Context) (User, bool, error) {
+	id := s.srv.Sessions.GetString(ctx, keyPendingUser)
+	at := s.srv.Sessions.GetTime(ctx, keyPendingAt)
+	if id == "" || time.Since(at) > pendingFor {
+		return User{}, false, nil
+	}
+	u, err := UserByID(ctx, s.srv.DB, id)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && u.Disabled) {
+		return User{}, false, nil
+	}
+	return u, err == nil, err
+}

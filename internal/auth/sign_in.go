@@ -1,0 +1,127 @@
+package auth
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"sync"
+
+	"github.com/psu-project/psu/internal/audit"
+	"github.com/psu-project/psu/internal/mail"
+	"github.com/psu-project/psu/internal/ratelimit"
+	"github.com/psu-project/psu/internal/store"
+	"github.com/psu-project/psu/internal/web"
+)
+
+func (s *Service) signInForm(w http.ResponseWriter, r *http.Request) {
+	if web.PrincipalFrom(r).SignedIn() {
+		http.Redirect(w, r, "/account", http.StatusSeeOther)
+		return
+	}
+	f := web.NewForm(url.Values{"next": {r.URL.Query().Get("next")}})
+	s.srv.Render(w, r, http.StatusOK, "auth/sign_in.html", web.Page{Title: "Sign in", Form: f})
+}
+
+// signIn checks the password; the second factor follows on its own page.
+func (s *Service) signIn(w http.ResponseWriter, r *http.Request) {
+	if !s.srv.ParseForm(w, r) {
+		return
+	}
+	f := web.NewForm(r.PostForm)
+	f.Values.Del("password") // never echoed back
+	email, password := NormaliseEmail(r.PostForm.Get("email")), r.PostForm.Get("password")
+	if email == "" {
+		f.Fail("email", "Enter your e-mail address")
+	} else if !mail.ValidAddress(email) {
+		f.Fail("email", "Enter an e-mail address in the right format, like name@example.nhs.uk")
+	}
+	if password == "" {
+		f.Fail("password", "Enter your password")
+	}
+	if !f.Valid() {
+		s.srv.Render(w, r, http.StatusUnprocessableEntity, "auth/sign_in.html", web.Page{Title: "Sign in", Form: f})
+		return
+	}
+	ctx := r.Context()
+	ip := web.ClientIP(r, s.srv.Config.TrustedProxies).String()
+	for _, c := range []struct {
+		bucket string
+		limit  ratelimit.Limit
+	}{{"sign-in:ip:" + ip, signInPerIP}, {"sign-in:account:" + email, signInPerAccount}} {
+		ok, retry, err := s.limiter.Allow(ctx, c.bucket, c.limit)
+		if err != nil {
+			s.srv.ServerError(w, r, err)
+			return
+		}
+		if !ok {
+			web.RetryAfter(w, retry)
+			f.Fail("email", "Too many attempts to sign in. Wait 15 minutes, then try again")
+			s.srv.Render(w, r, http.StatusTooManyRequests, "auth/sign_in.html", web.Page{Title: "Sign in", Form: f})
+			return
+		}
+	}
+	u, err := UserByEmail(ctx, s.srv.DB, email)
+	ok := false
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		// Spend the same time as a real check, so timing does not reveal
+		// which addresses have accounts.
+		CheckPassword(dummyHash(), password)
+	case err != nil:
+		s.srv.ServerError(w, r, err)
+		return
+	default:
+		ok, err = CheckPassword(u.PasswordHash, password)
+		if err != nil {
+			s.srv.ServerError(w, r, err)
+			return
+		}
+		ok = ok && !u.Disabled
+	}
+	if !ok {
+		audit.Record(ctx, s.srv.DB, audit.Event{Action: "auth.sign_in_failed", TargetType: "user", TargetID: u.ID})
+		f.Fail("email", "The e-mail address or password is not right. Check them and try again")
+		s.srv.Render(w, r, http.StatusUnprocessableEntity, "auth/sign_in.html", web.Page{Title: "Sign in", Form: f})
+		return
+	}
+	if err := s.srv.Sessions.RenewToken(ctx); err != nil {
+		s.srv.ServerError(w, r, err)
+		return
+	}
+	s.srv.Sessions.Put(ctx, keyPendingUser, u.ID)
+	s.srv.Sessions.Put(ctx, keyPendingAt, store.Now())
+	s.srv.Sessions.Put(ctx, "auth.next", web.SafeRedirectTarget(f.Get("next")))
+	if u.TOTPSecret == nil {
+		http.Redirect(w, r, "/sign-in/set-up-2fa", http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, "/sign-in/code", http.StatusSeeOther)
+}
+
+var dummyHash = sync.OnceValue(func() string { return DefaultArgon2.HashPassword("not a real password, only for timing") })
+
+func (s *Service) signedOut(w http.ResponseWriter, r *http.Request) {
+	s.srv.Render(w, r, http.StatusOK, "auth/signed_out.html", web.Page{Title: "You have signed out"})
+}
+
+func (s *Service) signOut(w http.ResponseWriter, r *http.Request) {
+	p := web.PrincipalFrom(r)
+	if p.SignedIn() {
+		audit.Record(r.Context(), s.srv.DB, audit.Event{ActorID: p.UserID, ActorRole: string(p.Role), Action: "auth.sign_out", TargetType: "user", TargetID: p.UserID})
+	}
+	if err := s.srv.Sessions.Destroy(r.Context()); err != nil {
+		s.srv.ServerError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/signed-out", http.StatusSeeOther)
+}
+
+func (s *Service) account(w http.ResponseWriter, r *http.Request) {
+	p := web.PrincipalFrom(r)
+	u, err := UserByID(r.Context(), s.srv.DB, p.UserID)
+	if err != nil {
+		s.srv.ServerError(w, r, err)
+		return
+	}
+	s.srv.Render(w, r, http.StatusOK, "auth/account.html", web.Page{Title: "Your account", Data: u})
+}

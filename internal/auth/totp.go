@@ -1,0 +1,230 @@
+package auth
+
+import (
+	"bytes"
+	"encoding/base64"
+	"html/template"
+	"image/png"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/pquerna/otp"
+	"github.com/pquerna/otp/totp"
+
+	"github.com/psu-project/psu/internal/audit"
+	"github.com/psu-project/psu/internal/store"
+	"github.com/psu-project/psu/internal/web"
+)
+
+const totpPeriod = 30
+
+// checkCode verifies a 6-digit code against secret, allowing one step of
+// clock drift either way, and refuses a step already used (a replayed code).
+// It returns the step matched.
+func checkCode(secret, code string, lastStep int64, now time.Time) (int64, bool) {
+	code = strings.ReplaceAll(strings.TrimSpace(code), " ", "")
+	if len(code) != 6 {
+		return 0, false
+	}
+	step := now.Unix() / totpPeriod
+	for _, st := range []int64{step - 1, step, step + 1} {
+		if st <= lastStep {
+			continue
+		}
+		want, err := totp.GenerateCodeCustom(secret, time.Unix(st*totpPeriod, 0), totp.ValidateOpts{Period: totpPeriod, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
+		if err == nil && want == code {
+			return st, true
+		}
+	}
+	return 0, false
+}
+
+// Enrolment is the data of the set-up page.
+type Enrolment struct {
+	QR     template.URL
+	Secret string
+}
+
+func (s *Service) enrolForm(w http.ResponseWriter, r *http.Request) {
+	u, ok, err := s.pendingUser(r.Context())
+	if err != nil {
+		s.srv.ServerError(w, r, err)
+		return
+	}
+	if !ok || u.TOTPSecret != nil {
+		http.Redirect(w, r, "/sign-in", http.StatusSeeOther)
+		return
+	}
+	s.renderEnrol(w, r, http.StatusOK, u, web.NewForm(nil))
+}
+
+func (s *Service) renderEnrol(w http.ResponseWriter, r *http.Request, status int, u User, f *web.Form) {
+	ctx := r.Context()
+	var key *otp.Key
+	var err error
+	if sealed := s.srv.Sessions.GetBytes(ctx, keyNewSecret); sealed != nil {
+		secret, oerr := s.sealer.OpenString(sealed, "session.totp:"+u.ID)
+		if oerr == nil {
+			key, err = otp.NewKeyFromURL("otpauth://totp/" + s.issuer + ":" + u.Email + "?secret=" + secret + "&issuer=" + s.issuer)
+		}
+	}
+	if key == nil {
+		key, err = totp.Generate(totp.GenerateOpts{Issuer: s.issuer, AccountName: u.Email, Period: totpPeriod})
+		if err != nil {
+			s.srv.ServerError(w, r, err)
+			return
+		}
+		s.srv.Sessions.Put(ctx, keyNewSecret, s.sealer.SealString(key.Secret(), "session.totp:"+u.ID))
+	}
+	if err != nil {
+		s.srv.ServerError(w, r, err)
+		return
+	}
+	img, err := key.Image(240, 240)
+	if err != nil {
+		s.srv.ServerError(w, r, err)
+		return
+	}
+	var buf bytes.Buffer
+	png.Encode(&buf, img)
+	e := Enrolment{
+		QR:     template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes())),
+		Secret: spaced(key.Secret()),
+	}
+	s.srv.Render(w, r, status, "auth/set_up_2fa.html", web.Page{Title: "Set up your authenticator app", Form: f, Data: e})
+}
+
+func spaced(secret string) string {
+	var b strings.Builder
+	for i, c := range secret {
+		if i > 0 && i%4 == 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+func (s *Service) enrol(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	u, ok, err := s.pendingUser(ctx)
+	if err != nil {
+		s.srv.ServerError(w, r, err)
+		return
+	}
+	if !ok || u.TOTPSecret != nil || !s.srv.ParseForm(w, r) {
+		if !ok || u.TOTPSecret != nil {
+			http.Redirect(w, r, "/sign-in", http.StatusSeeOther)
+		}
+		return
+	}
+	f := web.NewForm(r.PostForm)
+	secret, err := s.sealer.OpenString(s.srv.Sessions.GetBytes(ctx, keyNewSecret), "session.totp:"+u.ID)
+	if err != nil {
+		http.Redirect(w, r, "/sign-in/set-up-2fa", http.StatusSeeOther)
+		return
+	}
+	step, valid := checkCode(secret, f.Get("code"), 0, time.Now())
+	if !valid {
+		f.Fail("code", "Enter the 6-digit code your authenticator app shows now")
+		s.renderEnrol(w, r, http.StatusUnprocessableEntity, u, f)
+		return
+	}
+	err = s.srv.DB.Tx(ctx, func(tx *store.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET totp_secret = ?, totp_last_step = ?, updated_at = ? WHERE id = ? AND totp_secret IS NULL`,
+			s.sealer.SealString(secret, "users.totp:"+u.ID), step, store.Now(), u.ID); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Event{ActorID: u.ID, ActorRole: string(u.Role), Action: "auth.2fa_enrolled", TargetType: "user", TargetID: u.ID})
+	})
+	if err != nil {
+		s.srv.ServerError(w, r, err)
+		return
+	}
+	s.srv.Sessions.Remove(ctx, keyNewSecret)
+	s.complete(w, r, u)
+}
+
+func (s *Service) codeForm(w http.ResponseWriter, r *http.Request) {
+	if _, ok, err := s.pendingUser(r.Context()); err != nil || !ok {
+		if err != nil {
+			s.srv.ServerError(w, r, err)
+			return
+		}
+		http.Redirect(w, r, "/sign-in", http.StatusSeeOther)
+		return
+	}
+	s.srv.Render(w, r, http.StatusOK, "auth/code.html", web.Page{Title: "Enter your security code", Form: web.NewForm(nil)})
+}
+
+func (s *Service) code(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	u, ok, err := s.pendingUser(ctx)
+	if err != nil {
+		s.srv.ServerError(w, r, err)
+		return
+	}
+	if !ok || u.TOTPSecret == nil {
+		http.Redirect(w, r, "/sign-in", http.StatusSeeOther)
+		return
+	}
+	if !s.srv.ParseForm(w, r) {
+		return
+	}
+	f := web.NewForm(r.PostForm)
+	allowed, retry, err := s.limiter.Allow(ctx, "sign-in:code:"+u.ID, codePerAccount)
+	if err != nil {
+		s.srv.ServerError(w, r, err)
+		return
+	}
+	if !allowed {
+		web.RetryAfter(w, retry)
+		f.Fail("code", "Too many wrong codes. Wait 15 minutes, then sign in again")
+		s.srv.Render(w, r, http.StatusTooManyRequests, "auth/code.html", web.Page{Title: "Enter your security code", Form: f})
+		return
+	}
+	secret, err := s.sealer.OpenString(u.TOTPSecret, "users.totp:"+u.ID)
+	if err != nil {
+		s.srv.ServerError(w, r, err)
+		return
+	}
+	step, valid := checkCode(secret, f.Get("code"), u.TOTPLastStep, time.Now())
+	if valid {
+		// Record the step only if nobody used it meanwhile: a replay of
+		// the same code in another tab fails here.
+		res, err := s.srv.DB.ExecContext(ctx, `UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?`, step, u.ID, step)
+		if err != nil {
+			s.srv.ServerError(w, r, err)
+			return
+		}
+		n, _ := res.RowsAffected()
+		valid = n == 1
+	}
+	if !valid {
+		audit.Record(ctx, s.srv.DB, audit.Event{Action: "auth.code_failed", TargetType: "user", TargetID: u.ID})
+		f.Fail("code", "The code is not right. Enter the 6-digit code your authenticator app shows now")
+		s.srv.Render(w, r, http.StatusUnprocessableEntity, "auth/code.html", web.Page{Title: "Enter your security code", Form: f})
+		return
+	}
+	s.complete(w, r, u)
+}
+
+// complete finishes signing in: a new session id (privilege changes), the
+// user recorded, the pending state dropped.
+func (s *Service) complete(w http.ResponseWriter, r *http.Request, u User) {
+	ctx := r.Context()
+	if err := s.srv.Sessions.RenewToken(ctx); err != nil {
+		s.srv.ServerError(w, r, err)
+		return
+	}
+	next := web.SafeRedirectTarget(s.srv.Sessions.PopString(ctx, "auth.next"))
+	s.srv.Sessions.Remove(ctx, keyPendingUser)
+	s.srv.Sessions.Remove(ctx, keyPendingAt)
+	s.srv.Sessions.Put(ctx, keyUserID, u.ID)
+	audit.Record(ctx, s.srv.DB, audit.Event{ActorID: u.ID, ActorRole: string(u.Role), Action: "auth.sign_in", TargetType: "user", TargetID: u.ID})
+	if next == "/" {
+		next = "/account"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}

@@ -1,0 +1,44 @@
+// Package pages serves the public pages that explain the service: the home
+// page and the privacy, confidentiality, accessibility and contact pages.
+package pages
+
+import (
+	"embed"
+	"io/fs"
+	"net/http"
+
+	"github.com/psu-project/psu/internal/web"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+// PSUPhone is the unit's phone number as the source documents give it.
+const PSUPhone = "0207 866 3271"
+
+type pages struct{ srv *web.Server }
+
+// Register adds the pages' templates and routes to srv.
+func Register(srv *web.Server) error {
+	sub, _ := fs.Sub(templates, "templates")
+	if err := srv.AddPages("pages", sub); err != nil {
+		return err
+	}
+	p := pages{srv}
+	for _, pg := range []struct{ path, file, title string }{
+		{"/privacy", "privacy.html", "Privacy notice"},
+		{"/confidentiality", "confidentiality.html", "Confidentiality"},
+		{"/accessibility", "accessibility.html", "Accessibility statement"},
+		{"/contact", "contact.html", "Contact the unit"},
+	} {
+		srv.Router.Handle("GET "+pg.path, web.Public, p.static(pg.file, pg.title))
+	}
+	srv.Router.Handle("GET /{$}", web.Public, p.static("home.html", "Support for healthcare professionals in training"))
+	return nil
+}
+
+func (p pages) static(file, title string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		p.srv.Render(w, r, http.StatusOK, "pages/"+file, web.Page{Title: title, Data: PSUPhone})
+	}
+}

@@ -1,0 +1,109 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+)
+
+// errorText is what a person is told for each status: calm, plain, and
+// never the cause.
+var errorText = map[int]struct{ Title, Body string }{
+	http.StatusBadRequest:            {"Something was wrong with that request", "Your browser sent something we could not read. Go back and try again. If it keeps happening, close the page and start again."},
+	http.StatusForbidden:             {"You cannot see this page", "Your account does not allow this, or the form came from another website. If you think you should have access, sign in again or speak to the unit's administrator."},
+	http.StatusNotFound:              {"Page not found", "If you typed the address, check it is correct. If you followed a link, it may be out of date."},
+	http.StatusMethodNotAllowed:      {"That action is not possible here", "This page cannot be used in that way. Go back and use the buttons on the page."},
+	http.StatusRequestEntityTooLarge: {"What you sent is too large", "Go back and send less: files must be 10 MB or smaller, and text fields have a size limit shown next to them."},
+	http.StatusUnprocessableEntity:   {"We could not use what you sent", "Some of the information could not be processed. Go back, check your answers and try again."},
+	http.StatusTooManyRequests:       {"Please wait before trying again", "There have been too many attempts from your connection in a short time. Wait a few minutes and try again. Nothing you entered has been lost."},
+	http.StatusInternalServerError:   {"Sorry, there is a problem with the service", "Try again later. What you have already saved has not been lost."},
+	http.StatusServiceUnavailable:    {"Sorry, the service is unavailable", "Try again in a few minutes."},
+}
+
+// ErrorPage is the data of the error template.
+type ErrorPage struct {
+	Status int
+	Body   string
+}
+
+// Error answers with the error page for status (JSON under /api/).
+func (s *Server) Error(w http.ResponseWriter, r *http.Request, status int) {
+	txt, ok := errorText[status]
+	if !ok {
+		status, txt = http.StatusInternalServerError, errorText[http.StatusInternalServerError]
+	}
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		WriteJSON(w, status, map[string]string{"error": txt.Title})
+		return
+	}
+	body, err := s.renderer.render("web/error.html", Page{Title: txt.Title, Principal: PrincipalFrom(r), Path: r.URL.Path, Data: ErrorPage{status, txt.Body}})
+	if err != nil {
+		// The error page itself failed: a plain line, still no detail.
+		s.Log.Error("render error page", "err", err)
+		http.Error(w, txt.Title, status)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
+// ServerError logs err with the route and answers 500. The person sees only
+// the calm page; the cause stays in the log.
+func (s *Server) ServerError(w http.ResponseWriter, r *http.Request, err error) {
+	s.Log.Error("server error", "route", routePattern(r), "method", r.Method, "err", err)
+	s.Error(w, r, http.StatusInternalServerError)
+}
+
+// WriteJSON writes v as JSON with status.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status, b = http.StatusInternalServerError, []byte(`{"error":"internal error"}`)
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(append(b, '\n'))
+}
+
+// notFoundOr renders our own 404 and 405 pages where the mux would write
+// plain text.
+func (s *Server) notFoundOr(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h, pattern := mux.Handler(r)
+		if pattern != "" {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		probe := &headerProbe{header: http.Header{}}
+		h.ServeHTTP(probe, r)
+		switch probe.status {
+		case http.StatusMethodNotAllowed:
+			w.Header().Set("Allow", probe.header.Get("Allow"))
+			s.Error(w, r, http.StatusMethodNotAllowed)
+		case http.StatusMovedPermanently, http.StatusPermanentRedirect, http.StatusTemporaryRedirect, http.StatusFound:
+			http.Redirect(w, r, probe.header.Get("Location"), probe.status)
+		default:
+			s.Error(w, r, http.StatusNotFound)
+		}
+	})
+}
+
+// headerProbe captures what the mux's own fallback handler would answer.
+type headerProbe struct {
+	header http.Header
+	status int
+}
+
+func (p *headerProbe) Header() http.Header { return p.header }
+func (p *headerProbe) Write(b []byte) (int, error) {
+	if p.status == 0 {
+		p.status = http.StatusOK
+	}
+	return len(b), nil
+}
+func (p *headerProbe) WriteHeader(code int) {
+	if p.status == 0 {
+		p.status = code
+	}
+}

@@ -1,0 +1,129 @@
+// Package web is psu's HTTP ground floor: the route table with permissions,
+// the middleware chain, sessions in the database, page rendering, error
+// pages, static assets, health checks and metrics. Domain packages register
+// their routes and templates on a Server; web imports no domain.
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/psu-project/psu/internal/config"
+	"github.com/psu-project/psu/internal/store"
+)
+
+// IdentifyFunc works out who is making a request from its session. The auth
+// domain provides it; a nil error with an empty Principal is a visitor.
+type IdentifyFunc func(r *http.Request) (Principal, error)
+
+// Server is the web application's shared dependencies. Handlers of every
+// domain are methods on their own small structs that hold a *Server.
+type Server struct {
+	Config   config.Config
+	DB       *store.DB
+	Log      *slog.Logger
+	Sessions *scs.SessionManager
+	Router   *Router
+	Metrics  *prometheus.Registry
+
+	renderer *Renderer
+	assets   *assets
+	identify IdentifyFunc
+	metrics  *httpMetrics
+}
+
+// New builds a Server with its base routes (static assets, health, metrics)
+// registered. Domains add theirs with s.Router.Handle and templates with
+// s.AddPages, then call s.Handler.
+func New(cfg config.Config, db *store.DB, log *slog.Logger) (*Server, error) {
+	s := &Server{Config: cfg, DB: db, Log: log, Metrics: prometheus.NewRegistry()}
+	s.Router = newRouter(s.denied)
+	s.Sessions = newSessions(cfg, db)
+	var err error
+	if s.assets, err = loadAssets(); err != nil {
+		return nil, err
+	}
+	if s.renderer, err = newRenderer(s.assets.url, s.Router.Has); err != nil {
+		return nil, err
+	}
+	s.metrics = newHTTPMetrics(s.Metrics, db)
+	s.routes()
+	return s, nil
+}
+
+// SetIdentify installs the function that resolves the signed-in principal.
+func (s *Server) SetIdentify(f IdentifyFunc) { s.identify = f }
+
+func (s *Server) routes() {
+	s.Router.Handle("GET /static/{hash}/{path...}", Public, s.serveAsset)
+	s.Router.Handle("GET /assets/images/{name}", Public, s.serveNHSImage)
+	s.Router.Handle("GET /favicon.ico", Public, s.serveFavicon)
+	s.Router.Handle("GET /healthz", Public, s.healthz)
+	s.Router.Handle("GET /readyz", Public, s.readyz)
+	s.Router.Handle("GET /metrics", Operator, s.serveMetrics)
+}
+
+// Handler returns the whole application: middleware around the route table.
+// Outermost first: recover from panics, measure and log, set security
+// headers, limit bodies, refuse cross-origin writes, load the session,
+// identify the principal, route.
+func (s *Server) Handler() http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.Error(w, r, http.StatusForbidden)
+	}))
+	var h http.Handler = s.notFoundOr(s.Router.mux)
+	h = s.withPrincipal(h)
+	h = s.Sessions.LoadAndSave(h)
+	h = cop.Handler(h)
+	h = s.limitBody(h)
+	h = s.securityHeaders(h)
+	h = s.observe(h)
+	h = s.recoverPanics(h)
+	return h
+}
+
+// HTTPServer wraps Handler with timeouts that keep slow clients from holding
+// connections open.
+func (s *Server) HTTPServer() *http.Server {
+	return &http.Server{
+		Addr:              s.Config.Addr,
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute, // a 10 MB upload on a poor mobile connection
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.Log.Handler(), slog.LevelWarn),
+	}
+}
+
+func (s *Server) withPrincipal(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := Principal{}
+		if s.identify != nil {
+			var err error
+			if p, err = s.identify(r); err != nil {
+				s.ServerError(w, r, err)
+				return
+			}
+		}
+		p.Loopback = ClientIP(r, s.Config.TrustedProxies).IsLoopback()
+		next.ServeHTTP(w, r.WithContext(WithPrincipal(r.Context(), p)))
+	})
+}
+
+// denied answers a request whose principal lacks perm: a visitor is sent to
+// sign in (staff pages) or shown 403; a signed-in person sees 403.
+func (s *Server) denied(w http.ResponseWriter, r *http.Request, p Principal, perm Permission) {
+	if !p.SignedIn() && r.Method == http.MethodGet && (perm == Staff || perm == Adviser || perm == TriageLead || perm == Administrator) {
+		http.Redirect(w, r, "/sign-in?next="+url.QueryEscape(SafeRedirectTarget(r.URL.RequestURI())), http.StatusSeeOther)
+		return
+	}
+	s.Error(w, r, http.StatusForbidden)
+}
