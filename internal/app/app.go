@@ -41,7 +41,12 @@ type App struct {
 	Log    *slog.Logger
 
 	limiter *ratelimit.Limiter
+	sealer  *seal.Sealer
 }
+
+// Sealer is the data-encryption sealer, for tools and tests that write
+// sealed values directly.
+func (a *App) Sealer() *seal.Sealer { return a.sealer }
 
 // New opens the database (migrating it unless told not to), loads the key and
 // wires every part. Close releases the database.
@@ -92,7 +97,7 @@ func build(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logge
 	if err != nil {
 		return nil, err
 	}
-	a := &App{Config: cfg, DB: db, Web: srv, Log: log, limiter: ratelimit.New(db)}
+	a := &App{Config: cfg, DB: db, Web: srv, Log: log, limiter: ratelimit.New(db), sealer: sealer}
 	a.Outbox = mail.NewOutbox(db, sealer)
 	var sender mail.Sender = mail.DirSender{Dir: cfg.SMTP.MailDir}
 	if cfg.SMTP.Host != "" {

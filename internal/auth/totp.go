@@ -2,6 +2,7 @@ package auth
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"html/template"
 	"image/png"
@@ -13,6 +14,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"github.com/psu-project/psu/internal/audit"
+	"github.com/psu-project/psu/internal/seal"
 	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/web"
 )
@@ -132,8 +134,10 @@ func (s *Service) enrol(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err = s.srv.DB.Tx(ctx, func(tx *store.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET totp_secret = ?, totp_last_step = ?, updated_at = ? WHERE id = ? AND totp_secret IS NULL`,
-			s.sealer.SealString(secret, "users.totp:"+u.ID), step, store.Now(), u.ID); err != nil {
+		if err := SetTOTPSecret(ctx, tx, s.sealer, u.ID, secret); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET totp_last_step = ? WHERE id = ?`, step, u.ID); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Event{ActorID: u.ID, ActorRole: string(u.Role), Action: "auth.2fa_enrolled", TargetType: "user", TargetID: u.ID})
@@ -227,4 +231,11 @@ func (s *Service) complete(w http.ResponseWriter, r *http.Request, u User) {
 		next = "/account"
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// SetTOTPSecret stores a user's authenticator secret, sealed.
+func SetTOTPSecret(ctx context.Context, q store.Querier, sealer *seal.Sealer, userID, secret string) error {
+	_, err := q.ExecContext(ctx, `UPDATE users SET totp_secret = ?, updated_at = ? WHERE id = ?`,
+		sealer.SealString(secret, "users.totp:"+userID), store.Now(), userID)
+	return err
 }

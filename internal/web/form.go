@@ -14,12 +14,18 @@ type Form struct {
 	order  []string
 }
 
-// NewForm wraps submitted values.
+// NewForm wraps a copy of submitted values (so a handler can drop a
+// password from what is re-rendered without losing it).
 func NewForm(v url.Values) *Form {
-	if v == nil {
-		v = url.Values{}
+	return &Form{Values: cloneValues(v), Errors: map[string]string{}}
+}
+
+func cloneValues(v url.Values) url.Values {
+	out := make(url.Values, len(v))
+	for k, vs := range v {
+		out[k] = append([]string(nil), vs...)
 	}
-	return &Form{Values: v, Errors: map[string]string{}}
+	return out
 }
 
 // Get returns a field's value with surrounding space removed.

@@ -44,6 +44,7 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger) (*Server, error) {
 	s := &Server{Config: cfg, DB: db, Log: log, Metrics: prometheus.NewRegistry()}
 	s.Router = newRouter(s.denied)
 	s.Sessions = newSessions(cfg, db)
+	s.Sessions.ErrorFunc = s.ServerError
 	var err error
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err

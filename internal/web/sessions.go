@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/gob"
 	"errors"
 	"net/http"
 	"time"
@@ -14,6 +15,12 @@ import (
 
 // SessionCookie is the name of psu's only cookie.
 const SessionCookie = "psu_session"
+
+func init() {
+	// Session values are gob-encoded; interface values need their types
+	// registered.
+	gob.Register(time.Time{})
+}
 
 func newSessions(cfg config.Config, db *store.DB) *scs.SessionManager {
 	sm := scs.New()
