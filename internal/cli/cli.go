@@ -147,4 +147,3 @@ func getenvWith(base func(string) string, over map[string]string) func(string) s
 		return base(k)
 	}
 }
-
