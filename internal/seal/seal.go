@@ -5,7 +5,9 @@ package seal
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -24,7 +26,10 @@ const version byte = 1
 var ErrOpen = errors.New("seal: cannot decrypt (wrong key or altered data)")
 
 // Sealer seals and opens values. It is safe for concurrent use.
-type Sealer struct{ aead cipher.AEAD }
+type Sealer struct {
+	aead     cipher.AEAD
+	blindKey []byte
+}
 
 // New returns a Sealer for a 32-byte key.
 func New(key []byte) (*Sealer, error) {
@@ -39,7 +44,9 @@ func New(key []byte) (*Sealer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Sealer{aead: aead}, nil
+	bk := hmac.New(sha256.New, key)
+	bk.Write([]byte("psu blind index key v1"))
+	return &Sealer{aead: aead, blindKey: bk.Sum(nil)}, nil
 }
 
 // Seal encrypts plaintext. context binds the value to where it is stored (for
@@ -109,4 +116,16 @@ func LoadKey(path string, mayCreate bool) (key []byte, created bool, err error) 
 		return nil, false, fmt.Errorf("%s is readable by other users (mode %o): chmod 600 it", path, fi.Mode().Perm())
 	}
 	return key, false, nil
+}
+
+// Blind returns a keyed hash (HMAC-SHA-256 under a key derived from the
+// data key) of a normalised value, hex-encoded. It lets the database find
+// equal values (for example the same e-mail address on a referral and an
+// application) without storing them readably. context separates uses.
+func (s *Sealer) Blind(value, context string) string {
+	m := hmac.New(sha256.New, s.blindKey)
+	m.Write([]byte(context))
+	m.Write([]byte{0})
+	m.Write([]byte(value))
+	return hex.EncodeToString(m.Sum(nil))
 }

@@ -61,3 +61,15 @@ func TestLoadKeyCreatesOnceWithMode0600(t *testing.T) {
 		t.Fatal("a malformed key must be refused")
 	}
 }
+
+func TestBlindIsStableKeyedAndContextBound(t *testing.T) {
+	a, _ := New(bytes.Repeat([]byte{7}, 32))
+	b, _ := New(bytes.Repeat([]byte{8}, 32))
+	x := a.Blind("trainee@example.org", "email")
+	if x != a.Blind("trainee@example.org", "email") || len(x) != 64 {
+		t.Fatal("blind index not stable")
+	}
+	if x == a.Blind("trainee@example.org", "phone") || x == b.Blind("trainee@example.org", "email") || x == a.Blind("other@example.org", "email") {
+		t.Fatal("blind index collides across context, key or value")
+	}
+}
