@@ -99,3 +99,11 @@ func (p Principal) Can(perm Permission) bool {
 	}
 	return p.Extra[perm]
 }
+
+// Grant adds perm to p's session-held permissions.
+func (p *Principal) Grant(perm Permission) {
+	if p.Extra == nil {
+		p.Extra = map[Permission]bool{}
+	}
+	p.Extra[perm] = true
+}

@@ -34,6 +34,7 @@ type Server struct {
 	renderer *Renderer
 	assets   *assets
 	identify IdentifyFunc
+	grants   []GrantFunc
 	metrics  *httpMetrics
 }
 
@@ -59,6 +60,14 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger) (*Server, error) {
 
 // SetIdentify installs the function that resolves the signed-in principal.
 func (s *Server) SetIdentify(f IdentifyFunc) { s.identify = f }
+
+// GrantFunc adds session-held permissions (Applicant, Client, Referrer) to a
+// principal; a domain that issues such a grant registers one with AddGrant.
+type GrantFunc func(r *http.Request, p *Principal) error
+
+// AddGrant registers f to run for every request after the staff identity is
+// known.
+func (s *Server) AddGrant(f GrantFunc) { s.grants = append(s.grants, f) }
 
 func (s *Server) routes() {
 	s.Router.Handle("GET /static/{hash}/{path...}", Public, s.serveAsset)
@@ -115,6 +124,12 @@ func (s *Server) withPrincipal(next http.Handler) http.Handler {
 			}
 		}
 		p.Loopback = ClientIP(r, s.Config.TrustedProxies).IsLoopback()
+		for _, g := range s.grants {
+			if err := g(r, &p); err != nil {
+				s.ServerError(w, r, err)
+				return
+			}
+		}
 		next.ServeHTTP(w, r.WithContext(WithPrincipal(r.Context(), p)))
 	})
 }
