@@ -136,13 +136,17 @@ type Client struct {
 }
 
 // Client returns a new client with an empty cookie jar.
-func (in *Instance) Client(t testing.TB) *Client {
+func (in *Instance) Client(t testing.TB) *Client { return NewClient(t, in.URL) }
+
+// NewClient returns a client for the psu at base (for example one started as
+// a separate process).
+func NewClient(t testing.TB, base string) *Client {
 	jar, _ := cookiejar.New(nil)
 	return &Client{
 		Client: &http.Client{Jar: jar, Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		}},
-		Base: in.URL, Headers: http.Header{}, t: t,
+		Base: base, Headers: http.Header{}, t: t,
 	}
 }
 
