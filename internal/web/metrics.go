@@ -55,11 +55,16 @@ func (c dbCollector) Describe(ch chan<- *prometheus.Desc) {
 
 func (c dbCollector) Collect(ch chan<- prometheus.Metric) {
 	r, w := c.db.Stats()
-	for pool, st := range map[string]struct {
+	type poolStats struct {
 		open, inUse int
 		waits       int64
 		wait        time.Duration
-	}{"reader": {r.OpenConnections, r.InUse, r.WaitCount, r.WaitDuration}, "writer": {w.OpenConnections, w.InUse, w.WaitCount, w.WaitDuration}} {
+	}
+	pools := map[string]poolStats{"reader": {r.OpenConnections, r.InUse, r.WaitCount, r.WaitDuration}, "writer": {w.OpenConnections, w.InUse, w.WaitCount, w.WaitDuration}}
+	if c.db.Engine() == store.Postgres { // one pool serves both
+		pools = map[string]poolStats{"shared": pools["writer"]}
+	}
+	for pool, st := range pools {
 		ch <- prometheus.MustNewConstMetric(dbOpen, prometheus.GaugeValue, float64(st.open), pool)
 		ch <- prometheus.MustNewConstMetric(dbInUse, prometheus.GaugeValue, float64(st.inUse), pool)
 		ch <- prometheus.MustNewConstMetric(dbWaits, prometheus.CounterValue, float64(st.waits), pool)

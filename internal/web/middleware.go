@@ -39,17 +39,25 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// MaxBody is the default request body limit; routes that accept uploads
-// raise it with http.MaxBytesReader themselves.
-const MaxBody = 1 << 20
+// MaxBody is the default request body limit. Multipart requests (uploads)
+// get MaxMultipartBody here and set their precise per-file limits in their
+// own handlers.
+const (
+	MaxBody          = 1 << 20
+	MaxMultipartBody = 105 << 20
+)
 
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > MaxBody && !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+		limit := int64(MaxBody)
+		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+			limit = MaxMultipartBody
+		}
+		if r.ContentLength > limit {
 			s.Error(w, r, http.StatusRequestEntityTooLarge)
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
 }
