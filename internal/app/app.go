@@ -18,6 +18,7 @@ import (
 
 	"github.com/psu-project/psu/internal/auth"
 	"github.com/psu-project/psu/internal/config"
+	"github.com/psu-project/psu/internal/eligibility"
 	"github.com/psu-project/psu/internal/mail"
 	"github.com/psu-project/psu/internal/pages"
 	"github.com/psu-project/psu/internal/ratelimit"
@@ -116,6 +117,9 @@ func build(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logge
 	}
 	authSvc.Routes()
 	if err := pages.Register(srv); err != nil {
+		return nil, err
+	}
+	if err := eligibility.Register(ctx, srv, a.limiter); err != nil {
 		return nil, err
 	}
 	return a, nil

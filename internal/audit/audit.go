@@ -6,7 +6,6 @@ package audit
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/psu-project/psu/internal/store"
 )
@@ -37,30 +36,4 @@ func Record(ctx context.Context, q store.Querier, e Event) error {
 		return fmt.Errorf("audit: %w", err)
 	}
 	return nil
-}
-
-// Entry is a stored event.
-type Entry struct {
-	Event
-	ID string
-	At time.Time
-}
-
-// List returns the newest entries first, at most limit.
-func List(ctx context.Context, q store.Querier, limit int) ([]Entry, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, at, COALESCE(actor_id, ''), actor_role, action, target_type, target_id, detail
-		FROM audit_log ORDER BY at DESC, id DESC LIMIT ?`, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Entry
-	for rows.Next() {
-		var e Entry
-		if err := rows.Scan(&e.ID, &e.At, &e.ActorID, &e.ActorRole, &e.Action, &e.TargetType, &e.TargetID, &e.Detail); err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
 }
