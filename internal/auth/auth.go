@@ -105,3 +105,25 @@ func (s *Service) pendingUser(ctx context.Context) (User, bool, error) {
 	}
 	return u, err == nil, err
 }
+
+// beginPending starts the second step of signing in for u: a new session id
+// (the privilege level changes) holding who has passed the password step.
+func (s *Service) beginPending(ctx context.Context, u User) error {
+	if err := s.srv.Sessions.RenewToken(ctx); err != nil {
+		return err
+	}
+	s.srv.Sessions.Put(ctx, keyPendingUser, u.ID)
+	s.srv.Sessions.Put(ctx, keyPendingAt, store.Now())
+	return nil
+}
+
+// throttled records a hit on bucket and reports whether it is over limit,
+// having set Retry-After if so.
+func (s *Service) throttled(ctx context.Context, w http.ResponseWriter, bucket string, limit ratelimit.Limit) (bool, error) {
+	ok, retry, err := s.limiter.Allow(ctx, bucket, limit)
+	if err != nil || ok {
+		return false, err
+	}
+	web.RetryAfter(w, retry)
+	return true, nil
+}

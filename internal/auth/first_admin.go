@@ -98,12 +98,10 @@ func (s *Service) firstAdmin(w http.ResponseWriter, r *http.Request) {
 		s.srv.ServerError(w, r, err)
 		return
 	}
-	if err := s.srv.Sessions.RenewToken(ctx); err != nil {
+	if err := s.beginPending(ctx, u); err != nil {
 		s.srv.ServerError(w, r, err)
 		return
 	}
-	s.srv.Sessions.Put(ctx, keyPendingUser, u.ID)
-	s.srv.Sessions.Put(ctx, keyPendingAt, store.Now())
 	http.Redirect(w, r, "/sign-in/set-up-2fa", http.StatusSeeOther)
 }
 

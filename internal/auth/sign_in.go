@@ -48,13 +48,12 @@ func (s *Service) signIn(w http.ResponseWriter, r *http.Request) {
 		bucket string
 		limit  ratelimit.Limit
 	}{{"sign-in:ip:" + ip, signInPerIP}, {"sign-in:account:" + email, signInPerAccount}} {
-		ok, retry, err := s.limiter.Allow(ctx, c.bucket, c.limit)
+		over, err := s.throttled(ctx, w, c.bucket, c.limit)
 		if err != nil {
 			s.srv.ServerError(w, r, err)
 			return
 		}
-		if !ok {
-			web.RetryAfter(w, retry)
+		if over {
 			f.Fail("email", "Too many attempts to sign in. Wait 15 minutes, then try again")
 			s.srv.Render(w, r, http.StatusTooManyRequests, "auth/sign_in.html", web.Page{Title: "Sign in", Form: f})
 			return
@@ -84,12 +83,10 @@ func (s *Service) signIn(w http.ResponseWriter, r *http.Request) {
 		s.srv.Render(w, r, http.StatusUnprocessableEntity, "auth/sign_in.html", web.Page{Title: "Sign in", Form: f})
 		return
 	}
-	if err := s.srv.Sessions.RenewToken(ctx); err != nil {
+	if err := s.beginPending(ctx, u); err != nil {
 		s.srv.ServerError(w, r, err)
 		return
 	}
-	s.srv.Sessions.Put(ctx, keyPendingUser, u.ID)
-	s.srv.Sessions.Put(ctx, keyPendingAt, store.Now())
 	s.srv.Sessions.Put(ctx, "auth.next", web.SafeRedirectTarget(f.Get("next")))
 	if u.TOTPSecret == nil {
 		http.Redirect(w, r, "/sign-in/set-up-2fa", http.StatusSeeOther)

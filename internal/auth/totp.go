@@ -177,13 +177,12 @@ func (s *Service) code(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := web.NewForm(r.PostForm)
-	allowed, retry, err := s.limiter.Allow(ctx, "sign-in:code:"+u.ID, codePerAccount)
+	over, err := s.throttled(ctx, w, "sign-in:code:"+u.ID, codePerAccount)
 	if err != nil {
 		s.srv.ServerError(w, r, err)
 		return
 	}
-	if !allowed {
-		web.RetryAfter(w, retry)
+	if over {
 		f.Fail("code", "Too many wrong codes. Wait 15 minutes, then sign in again")
 		s.srv.Render(w, r, http.StatusTooManyRequests, "auth/code.html", web.Page{Title: "Enter your security code", Form: f})
 		return

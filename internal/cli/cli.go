@@ -11,6 +11,7 @@ import (
 	"runtime/debug"
 
 	"github.com/psu-project/psu/internal/config"
+	"github.com/psu-project/psu/internal/store"
 )
 
 // Version is set at build time with -ldflags "-X github.com/psu-project/psu/internal/cli.Version=…".
@@ -146,4 +147,14 @@ func getenvWith(base func(string) string, over map[string]string) func(string) s
 		}
 		return base(k)
 	}
+}
+
+// openStore loads the configuration and opens the database it names.
+func openStore(ctx context.Context, e Env) (config.Config, *store.DB, error) {
+	cfg, _, err := loadConfig(e)
+	if err != nil {
+		return cfg, nil, err
+	}
+	db, err := store.Open(ctx, cfg.DatabaseURL)
+	return cfg, db, err
 }

@@ -3,19 +3,13 @@ package cli
 import (
 	"context"
 	"fmt"
-
-	"github.com/psu-project/psu/internal/store"
 )
 
 func migrate(ctx context.Context, e Env, args []string) error {
 	if len(args) != 1 || (args[0] != "up" && args[0] != "status") {
 		return usageError("migrate: say up or status")
 	}
-	cfg, _, err := loadConfig(e)
-	if err != nil {
-		return err
-	}
-	db, err := store.Open(ctx, cfg.DatabaseURL)
+	_, db, err := openStore(ctx, e)
 	if err != nil {
 		return err
 	}

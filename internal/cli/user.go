@@ -46,11 +46,7 @@ func user(ctx context.Context, e Env, args []string) error {
 	if p := auth.PasswordProblem(password, email); p != "" {
 		return errors.New(p)
 	}
-	cfg, _, err := loadConfig(e)
-	if err != nil {
-		return err
-	}
-	db, err := store.Open(ctx, cfg.DatabaseURL)
+	cfg, db, err := openStore(ctx, e)
 	if err != nil {
 		return err
 	}
