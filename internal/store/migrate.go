@@ -14,9 +14,11 @@ import (
 //go:embed migrations/*.sql
 var migrationFS embed.FS
 
-// Migration is one embedded schema change. Files are named
-// NNNN_name.sql (both engines) or NNNN_name.sqlite.sql / NNNN_name.postgres.sql
-// where the engines need different SQL.
+// Migration is one embedded schema change. Files are named NNNN_label.sql
+// (both engines), NNNN_label.sqlite.sql or NNNN_label.postgres.sql (one
+// engine). A version may have a shared file and engine files: the shared
+// SQL runs first, then the engine's, in the same transaction, so dialect
+// differences stay small and next to what they change.
 type Migration struct {
 	Version int
 	Name    string
@@ -31,19 +33,22 @@ var ErrSchemaNewer = errors.New("the database schema is newer than this psu bina
 var ErrSchemaBehind = errors.New("the database schema is behind this psu binary: run psu migrate up")
 
 // Migrations returns the migrations for this engine, in order.
-func (db *DB) Migrations() ([]Migration, error) { return migrationsFor(db.engine) }
+func (db *DB) Migrations() ([]Migration, error) { return migrationsFor(migrationFS, db.engine) }
 
-func migrationsFor(engine Engine) ([]Migration, error) {
-	entries, err := fs.ReadDir(migrationFS, "migrations")
+func migrationsFor(fsys fs.FS, engine Engine) ([]Migration, error) {
+	entries, err := fs.ReadDir(fsys, "migrations")
 	if err != nil {
 		return nil, err
 	}
-	byVersion := map[int]Migration{}
+	type parts struct{ label, shared, own string }
+	byVersion := map[int]*parts{}
 	for _, e := range entries {
 		name := strings.TrimSuffix(e.Name(), ".sql")
+		forEngine := Engine("")
 		if i := strings.LastIndexByte(name, '.'); i >= 0 {
-			if Engine(name[i+1:]) != engine {
-				continue
+			forEngine = Engine(name[i+1:])
+			if forEngine != SQLite && forEngine != Postgres {
+				return nil, fmt.Errorf("store: migration %s: unknown engine %q", e.Name(), forEngine)
 			}
 			name = name[:i]
 		}
@@ -52,18 +57,30 @@ func migrationsFor(engine Engine) ([]Migration, error) {
 		if !ok || err != nil {
 			return nil, fmt.Errorf("store: migration %s: name must be NNNN_label.sql", e.Name())
 		}
-		if _, dup := byVersion[v]; dup {
-			return nil, fmt.Errorf("store: migration version %d appears twice", v)
+		p := byVersion[v]
+		if p == nil {
+			p = &parts{label: label}
+			byVersion[v] = p
 		}
-		b, err := migrationFS.ReadFile("migrations/" + e.Name())
+		if p.label != label {
+			return nil, fmt.Errorf("store: migration version %d has two names, %s and %s", v, p.label, label)
+		}
+		if forEngine != "" && forEngine != engine {
+			continue
+		}
+		b, err := fs.ReadFile(fsys, "migrations/"+e.Name())
 		if err != nil {
 			return nil, err
 		}
-		byVersion[v] = Migration{Version: v, Name: label, SQL: string(b)}
+		if forEngine == "" {
+			p.shared = string(b)
+		} else {
+			p.own = string(b)
+		}
 	}
 	out := make([]Migration, 0, len(byVersion))
-	for _, m := range byVersion {
-		out = append(out, m)
+	for v, p := range byVersion {
+		out = append(out, Migration{Version: v, Name: p.label, SQL: p.shared + "\n" + p.own})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
 	for i, m := range out {

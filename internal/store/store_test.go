@@ -3,7 +3,9 @@ package store_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/psu-project/psu/internal/store"
@@ -144,5 +146,31 @@ func TestNewIDIsUUIDv7AndOrdered(t *testing.T) {
 	}
 	if store.ValidID("not-an-id") || store.ValidID("01A2011F-88D1-7E13-91F2-48654848BBDD") {
 		t.Fatal("ValidID accepts a non-canonical id")
+	}
+}
+
+func TestMigrationFilesCombineSharedAndEngineSQL(t *testing.T) {
+	fsys := fstest.MapFS{
+		"migrations/0001_base.sql":            {Data: []byte("CREATE TABLE a (x TEXT);")},
+		"migrations/0002_search.sql":          {Data: []byte("CREATE TABLE b (x TEXT);")},
+		"migrations/0002_search.sqlite.sql":   {Data: []byte("-- sqlite part")},
+		"migrations/0002_search.postgres.sql": {Data: []byte("-- postgres part")},
+	}
+	ms, err := store.MigrationsFor(fsys, store.Postgres)
+	if err != nil || len(ms) != 2 {
+		t.Fatalf("%v %v", ms, err)
+	}
+	if !strings.Contains(ms[1].SQL, "CREATE TABLE b") || !strings.Contains(ms[1].SQL, "postgres part") || strings.Contains(ms[1].SQL, "sqlite part") {
+		t.Errorf("postgres 0002 = %q", ms[1].SQL)
+	}
+	for name, bad := range map[string]fstest.MapFS{
+		"gap":       {"migrations/0001_a.sql": {}, "migrations/0003_c.sql": {}},
+		"two names": {"migrations/0001_a.sql": {}, "migrations/0001_b.sqlite.sql": {}},
+		"engine":    {"migrations/0001_a.mysql.sql": {}},
+		"no number": {"migrations/first.sql": {}},
+	} {
+		if _, err := store.MigrationsFor(bad, store.SQLite); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
 	}
 }

@@ -1,0 +1,148 @@
+-- The support directory. Each HSDS record is kept whole as JSON (doc), as
+-- imported, so that export and the API give back exactly what came in; the
+-- columns and tables beside it are projections that searching, filtering
+-- and ordering need. position keeps the file's order for export.
+
+CREATE TABLE dir_taxonomies (
+	id TEXT PRIMARY KEY,
+	name TEXT NOT NULL,
+	position INTEGER NOT NULL,
+	doc TEXT NOT NULL
+);
+
+CREATE TABLE dir_terms (
+	id TEXT PRIMARY KEY,
+	taxonomy_id TEXT NOT NULL REFERENCES dir_taxonomies (id),
+	code TEXT NOT NULL,
+	name TEXT NOT NULL,
+	parent_id TEXT,
+	position INTEGER NOT NULL,
+	doc TEXT NOT NULL
+);
+CREATE UNIQUE INDEX dir_terms_code ON dir_terms (code);
+CREATE INDEX dir_terms_taxonomy ON dir_terms (taxonomy_id, position);
+CREATE INDEX dir_terms_parent ON dir_terms (parent_id);
+
+CREATE TABLE dir_organizations (
+	id TEXT PRIMARY KEY,
+	name TEXT NOT NULL,
+	sort_name TEXT COLLATE "C" NOT NULL,
+	search_text TEXT NOT NULL,
+	position INTEGER NOT NULL,
+	doc TEXT NOT NULL,
+	content_hash TEXT NOT NULL,
+	last_modified TIMESTAMP NOT NULL
+);
+CREATE INDEX dir_organizations_sort ON dir_organizations (sort_name, id);
+
+-- rid is a compact key for the link tables; the full-text vector is
+-- generated from the folded search text: names weigh most (A), then tags
+-- and organisation (B), then the body (C).
+CREATE TABLE dir_services (
+	rid BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	id TEXT NOT NULL UNIQUE,
+	organization_id TEXT NOT NULL REFERENCES dir_organizations (id),
+	name TEXT NOT NULL,
+	sort_name TEXT COLLATE "C" NOT NULL,
+	status TEXT NOT NULL,
+	open_24h BOOLEAN NOT NULL,
+	position INTEGER NOT NULL,
+	doc TEXT NOT NULL,
+	content_hash TEXT NOT NULL,
+	last_modified TIMESTAMP NOT NULL,
+	search_name TEXT NOT NULL,
+	search_tags TEXT NOT NULL,
+	search_body TEXT NOT NULL,
+	tsv tsvector GENERATED ALWAYS AS (
+		setweight(to_tsvector('english', search_name), 'A') ||
+		setweight(to_tsvector('english', search_tags), 'B') ||
+		setweight(to_tsvector('english', search_body), 'C')) STORED
+);
+CREATE INDEX dir_services_org ON dir_services (organization_id, position);
+CREATE INDEX dir_services_sort ON dir_services (sort_name, id);
+CREATE INDEX dir_services_modified ON dir_services (last_modified);
+CREATE INDEX dir_services_tsv ON dir_services USING GIN (tsv);
+
+-- Every taxonomy term attached to a service, for filters and need matches.
+CREATE TABLE dir_service_terms (
+	term_id TEXT NOT NULL,
+	service_rid BIGINT NOT NULL REFERENCES dir_services (rid) ON DELETE CASCADE,
+	PRIMARY KEY (term_id, service_rid)
+);
+CREATE INDEX dir_service_terms_service ON dir_service_terms (service_rid, term_id);
+
+-- Weekly opening hours in UK local time, one row per day and span, for
+-- "open now". closes_min 1440 is the end of the day (HSDS 23:59).
+CREATE TABLE dir_service_hours (
+	service_rid BIGINT NOT NULL REFERENCES dir_services (rid) ON DELETE CASCADE,
+	day INTEGER NOT NULL CHECK (day BETWEEN 0 AND 6),
+	opens_min INTEGER NOT NULL,
+	closes_min INTEGER NOT NULL,
+	valid_from TEXT NOT NULL DEFAULT '',
+	valid_to TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX dir_service_hours_service ON dir_service_hours (service_rid, day);
+
+-- Reports, frameworks and guidance: read, not used, so kept apart.
+CREATE TABLE dir_resources (
+	id TEXT PRIMARY KEY,
+	organization_id TEXT,
+	name TEXT NOT NULL,
+	kind TEXT NOT NULL,
+	position INTEGER NOT NULL,
+	doc TEXT NOT NULL
+);
+
+-- What trainees type, mapped to needs term codes; the unit edits this.
+CREATE TABLE dir_synonym_needs (
+	code TEXT PRIMARY KEY,
+	priority_24h BOOLEAN NOT NULL,
+	position INTEGER NOT NULL
+);
+-- norm is the phrase as searches are matched: folded, without apostrophes
+-- or punctuation ("can't cope" and "cant cope" are both "cant cope").
+CREATE TABLE dir_synonyms (
+	phrase TEXT PRIMARY KEY,
+	norm TEXT NOT NULL,
+	code TEXT NOT NULL REFERENCES dir_synonym_needs (code) ON DELETE CASCADE
+);
+CREATE INDEX dir_synonyms_norm ON dir_synonyms (norm);
+
+-- The directory's own words (and the synonyms'), with every spelling one
+-- or two letters shorter, to correct a misspelt search word cheaply.
+CREATE TABLE dir_vocab (
+	word TEXT PRIMARY KEY,
+	n INTEGER NOT NULL
+);
+CREATE TABLE dir_vocab_deletes (
+	del TEXT NOT NULL,
+	word TEXT NOT NULL,
+	PRIMARY KEY (del, word)
+);
+
+-- Every import, the embedded seed included. An empty table means the
+-- directory has never been loaded, and the seed is loaded on start.
+CREATE TABLE dir_imports (
+	id TEXT PRIMARY KEY,
+	at TIMESTAMP NOT NULL,
+	source TEXT NOT NULL,
+	added INTEGER NOT NULL,
+	updated INTEGER NOT NULL,
+	removed INTEGER NOT NULL,
+	unchanged INTEGER NOT NULL
+);
+
+-- "Report a problem with this listing": the review queue. details is
+-- sealed, since a visitor may write anything there.
+CREATE TABLE dir_reports (
+	id TEXT PRIMARY KEY,
+	service_id TEXT NOT NULL,
+	service_name TEXT NOT NULL,
+	problem TEXT NOT NULL CHECK (problem IN ('phone-wrong', 'closed', 'other')),
+	details BYTEA,
+	status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'resolved', 'dismissed')),
+	created_at TIMESTAMP NOT NULL,
+	closed_at TIMESTAMP,
+	closed_by TEXT
+);
+CREATE INDEX dir_reports_status ON dir_reports (status, created_at);
