@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/psu-project/psu/internal/apptest"
 	"github.com/psu-project/psu/internal/store"
@@ -177,5 +178,30 @@ func TestMetricsOnlyForLoopbackOrAdministrator(t *testing.T) {
 	remote.SignIn(admin)
 	if res := remote.Get("/metrics"); res.StatusCode != 200 {
 		t.Errorf("remote administrator /metrics: %d", res.StatusCode)
+	}
+}
+
+// On shutdown psu stops accepting, lets a request in flight finish, and
+// returns cleanly.
+func TestShutdownDrainsRequestsInFlight(t *testing.T) {
+	in := apptest.Start(t, store.SQLite)
+	started := make(chan struct{})
+	in.App.Web.Router.Handle("GET /test/slow", web.Public, func(w http.ResponseWriter, r *http.Request) {
+		close(started)
+		time.Sleep(300 * time.Millisecond)
+		w.Write([]byte("finished"))
+	})
+	got := make(chan apptest.Response, 1)
+	go func() { got <- in.Client(t).Get("/test/slow") }()
+	<-started
+	if err := in.Stop(); err != nil {
+		t.Fatalf("stop: %v", err)
+	}
+	res := <-got
+	if res.StatusCode != 200 || res.Body != "finished" {
+		t.Fatalf("in-flight request: %d %q", res.StatusCode, res.Body)
+	}
+	if _, err := http.Get(in.URL + "/healthz"); err == nil {
+		t.Fatal("still accepting connections after shutdown")
 	}
 }

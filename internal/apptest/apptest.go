@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -36,6 +37,8 @@ type Instance struct {
 	DBURL string
 	App   *app.App
 	SMTP  *mailtest.Server
+	// Stop shuts psu down as SIGTERM does and returns Run's error.
+	Stop func() error
 }
 
 // Start runs psu on a fresh database of engine e. Extra environment
@@ -79,14 +82,19 @@ func StartOn(t testing.TB, dbURL string, env ...string) *Instance {
 	}
 	done := make(chan error, 1)
 	go func() { done <- a.Run(ctx, ln) }()
-	t.Cleanup(func() {
+	in := &Instance{URL: "http://" + ln.Addr().String(), DBURL: dbURL, App: a, SMTP: smtp}
+	in.Stop = sync.OnceValue(func() error {
 		cancel()
-		if err := <-done; err != nil {
+		err := <-done
+		a.Close()
+		return err
+	})
+	t.Cleanup(func() {
+		if err := in.Stop(); err != nil {
 			t.Errorf("psu stopped with %v", err)
 		}
-		a.Close()
 	})
-	return &Instance{URL: "http://" + ln.Addr().String(), DBURL: dbURL, App: a, SMTP: smtp}
+	return in
 }
 
 type testWriter struct{ t testing.TB }
