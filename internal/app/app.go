@@ -16,12 +16,15 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/psu-project/psu/internal/application"
 	"github.com/psu-project/psu/internal/auth"
 	"github.com/psu-project/psu/internal/config"
+	"github.com/psu-project/psu/internal/directory"
 	"github.com/psu-project/psu/internal/eligibility"
 	"github.com/psu-project/psu/internal/mail"
 	"github.com/psu-project/psu/internal/pages"
 	"github.com/psu-project/psu/internal/ratelimit"
+	"github.com/psu-project/psu/internal/referral"
 	"github.com/psu-project/psu/internal/seal"
 	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/web"
@@ -119,7 +122,16 @@ func build(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logge
 	if err := pages.Register(srv); err != nil {
 		return nil, err
 	}
+	if err := directory.Register(ctx, srv, a.Outbox, a.limiter, sealer); err != nil {
+		return nil, err
+	}
 	if err := eligibility.Register(ctx, srv, a.limiter); err != nil {
+		return nil, err
+	}
+	if err := referral.Register(srv, sealer, a.Outbox, a.limiter); err != nil {
+		return nil, err
+	}
+	if err := application.Register(ctx, srv, sealer, a.Outbox, a.limiter); err != nil {
 		return nil, err
 	}
 	return a, nil
@@ -160,7 +172,8 @@ func (a *App) Run(ctx context.Context, ln net.Listener) error {
 	return err
 }
 
-// housekeeping removes expired sessions and old rate-limit windows.
+// housekeeping removes expired sessions, old rate-limit windows and
+// application drafts nobody has saved within their lifetime.
 func (a *App) housekeeping(ctx context.Context) {
 	t := time.NewTicker(10 * time.Minute)
 	defer t.Stop()
@@ -170,6 +183,9 @@ func (a *App) housekeeping(ctx context.Context) {
 		}
 		if _, err := a.limiter.DeleteExpired(ctx, 24*time.Hour); err != nil && ctx.Err() == nil {
 			a.Log.Error("delete old rate limits", "err", err)
+		}
+		if _, err := (&application.Store{DB: a.DB}).DeleteExpiredDrafts(ctx); err != nil && ctx.Err() == nil {
+			a.Log.Error("delete expired application drafts", "err", err)
 		}
 		select {
 		case <-ctx.Done():

@@ -25,6 +25,8 @@ Usage:
   psu migrate up                                apply pending database migrations
   psu migrate status                            show the schema version and pending migrations
   psu user add --email E --name N --role R      create a staff account (password read from stdin)
+  psu eligibility rules export|import FILE      print the eligibility rules in use, or publish FILE as the next version
+  psu directory import FILE | export [--format json|ndjson]   replace the support directory with FILE, or print it (HSDS 3.0)
   psu version                                   print the version
   psu help                                      print this help
 
@@ -56,6 +58,10 @@ func Main(ctx context.Context, e Env) int {
 		err = migrate(ctx, e, args)
 	case "user":
 		err = user(ctx, e, args)
+	case "eligibility":
+		err = eligibilityCmd(ctx, e, args)
+	case "directory":
+		err = directoryCmd(ctx, e, args)
 	case "version", "--version":
 		fmt.Fprintln(e.Stdout, "psu", version())
 		return 0

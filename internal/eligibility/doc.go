@@ -2,9 +2,22 @@
 // Support Team (IST) of the Professional Support Unit for London and Kent,
 // Surrey and Sussex (KSS), and where to point everyone else.
 //
-// It is pure Go: no database and no HTTP. The web app parses an API body
-// with ParseRequest (or gathers answers page by page with Answers.Set and
-// NextQuestion), then calls RuleSet.Decide and writes the Decision as JSON.
+// The rules engine (rules.go, request.go, answers.go, values.go,
+// summary.go) is pure Go: no database and no HTTP. The API parses a body
+// with ParseRequest, the web checker gathers answers page by page with
+// Answers.Set and NextQuestion, and both decide through Rules.Decide, which
+// applies the rule set in use and records the decision.
+//
+// Around the engine (Register): the one-question-per-page checker at
+// /eligibility, POST /api/v1/eligibility, the /who-can-apply page written
+// from the rules in use, and /admin/eligibility, where administrators
+// publish a new version of the rules (also psu eligibility rules import).
+// Published versions are kept in eligibility_rule_sets and never change;
+// the highest is in use; version 1 is rules/default.json, stored at first
+// start. Every decision is kept in eligibility_decisions with its rule id
+// and version and the categorical answers, and nothing that identifies a
+// person. When the checker finishes, the session holds KeyAnswers and
+// KeyDecision (see FromSession) for the application to carry over.
 //
 // # Request
 //

@@ -1,5 +1,7 @@
 // Package pages serves the public pages that explain the service: the home
-// page and the privacy, confidentiality, accessibility and contact pages.
+// page, how the Individual Support Team works, guidance for applicants, the
+// adviser biographies (which administrators edit), and the privacy,
+// confidentiality, accessibility and contact pages.
 package pages
 
 import (
@@ -30,10 +32,21 @@ func Register(srv *web.Server) error {
 		{"/confidentiality", "confidentiality.html", "Confidentiality"},
 		{"/accessibility", "accessibility.html", "Accessibility statement"},
 		{"/contact", "contact.html", "Contact the unit"},
+		{"/how-it-works", "how_it_works.html", "How the Individual Support Team works"},
+		{"/guidance/applicants", "guidance_applicants.html", "Before you apply: what helps us understand your situation"},
 	} {
 		srv.Router.Handle("GET "+pg.path, web.Public, p.static(pg.file, pg.title))
 	}
 	srv.Router.Handle("GET /{$}", web.Public, p.static("home.html", "Support for healthcare professionals in training"))
+
+	srv.Router.Handle("GET /advisers", web.Public, p.advisersPage)
+	srv.Router.Handle("GET /admin/advisers", web.Administrator, p.adminAdvisers)
+	srv.Router.Handle("GET /admin/advisers/new", web.Administrator, p.newAdviserForm)
+	srv.Router.Handle("POST /admin/advisers", web.Administrator, p.createAdviser)
+	srv.Router.Handle("GET /admin/advisers/{id}", web.Administrator, p.editAdviserForm)
+	srv.Router.Handle("POST /admin/advisers/{id}", web.Administrator, p.updateAdviser)
+	srv.Router.Handle("GET /admin/advisers/{id}/delete", web.Administrator, p.deleteAdviserForm)
+	srv.Router.Handle("POST /admin/advisers/{id}/delete", web.Administrator, p.deleteAdviser)
 	return nil
 }
 

@@ -73,14 +73,24 @@ func mustSub(f fs.FS, dir string) fs.FS {
 }
 
 // AddPages parses every *.html in fsys as a page named prefix/file, each on
-// top of the layout and shared partials. A page defines "title" and "main".
+// top of the layout, the shared partials, and the package's own partials
+// (every *.tmpl in fsys). A page defines "main".
 func (rd *Renderer) AddPages(prefix string, fsys fs.FS) error {
 	files, err := fs.Glob(fsys, "*.html")
 	if err != nil {
 		return err
 	}
+	base := rd.base
+	if parts, _ := fs.Glob(fsys, "*.tmpl"); len(parts) > 0 {
+		if base, err = rd.base.Clone(); err != nil {
+			return err
+		}
+		if base, err = base.ParseFS(fsys, "*.tmpl"); err != nil {
+			return fmt.Errorf("web: partials of %s: %w", prefix, err)
+		}
+	}
 	for _, f := range files {
-		t, err := rd.base.Clone()
+		t, err := base.Clone()
 		if err != nil {
 			return err
 		}

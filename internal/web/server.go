@@ -35,6 +35,8 @@ type Server struct {
 	assets   *assets
 	identify IdentifyFunc
 	grants   []GrantFunc
+	// deniedTo sends a visitor who lacks a permission somewhere useful.
+	deniedTo map[Permission]string
 	metrics  *httpMetrics
 }
 
@@ -134,12 +136,37 @@ func (s *Server) withPrincipal(next http.Handler) http.Handler {
 	})
 }
 
-// denied answers a request whose principal lacks perm: a visitor is sent to
-// sign in (staff pages) or shown 403; a signed-in person sees 403.
-func (s *Server) denied(w http.ResponseWriter, r *http.Request, p Principal, perm Permission) {
-	if !p.SignedIn() && r.Method == http.MethodGet && (perm == Staff || perm == Adviser || perm == TriageLead || perm == Administrator) {
-		http.Redirect(w, r, "/sign-in?next="+url.QueryEscape(SafeRedirectTarget(r.URL.RequestURI())), http.StatusSeeOther)
-		return
+// RedirectDenied makes a GET by someone lacking perm go to path (for
+// example, an applicant whose session ended goes to ask for a new link)
+// instead of the 403 page.
+func (s *Server) RedirectDenied(perm Permission, path string) {
+	if s.deniedTo == nil {
+		s.deniedTo = map[Permission]string{}
 	}
-	s.Error(w, r, http.StatusForbidden)
+	s.deniedTo[perm] = path
+}
+
+// DeniedLocation is where a GET lacking perm is redirected: the sign-in page
+// for staff permissions, a registered path, or "" for the 403 page.
+func (s *Server) DeniedLocation(perm Permission) string {
+	switch perm {
+	case Staff, Adviser, TriageLead, Administrator:
+		return "/sign-in"
+	}
+	return s.deniedTo[perm]
+}
+
+// denied answers a request whose principal lacks perm: a visitor's GET goes
+// to sign in (staff pages) or to the path registered for perm; anything
+// else is the 403 page.
+func (s *Server) denied(w http.ResponseWriter, r *http.Request, p Principal, perm Permission) {
+	to := s.DeniedLocation(perm)
+	switch {
+	case to == "" || p.SignedIn() || r.Method != http.MethodGet:
+		s.Error(w, r, http.StatusForbidden)
+	case to == "/sign-in":
+		http.Redirect(w, r, "/sign-in?next="+url.QueryEscape(SafeRedirectTarget(r.URL.RequestURI())), http.StatusSeeOther)
+	default:
+		http.Redirect(w, r, to, http.StatusSeeOther)
+	}
 }

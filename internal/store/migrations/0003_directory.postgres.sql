@@ -35,21 +35,34 @@ CREATE TABLE dir_organizations (
 );
 CREATE INDEX dir_organizations_sort ON dir_organizations (sort_name, id);
 
--- rid is a compact key for the link tables; the full-text vector is
--- generated from the folded search text: names weigh most (A), then tags
--- and organisation (B), then the body (C).
+-- rid is a compact key for the link tables. The row holds only what
+-- ranking and filtering read, so that the thousands of rows a common need
+-- touches stay small; the record and its search text live in
+-- dir_service_docs.
 CREATE TABLE dir_services (
 	rid BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
 	id TEXT NOT NULL UNIQUE,
 	organization_id TEXT NOT NULL REFERENCES dir_organizations (id),
 	name TEXT NOT NULL,
+	-- The name folded to lower case without accents or punctuation: for
+	-- ordering, and for matching words at the start of a name's words.
 	sort_name TEXT COLLATE "C" NOT NULL,
 	status TEXT NOT NULL,
 	open_24h BOOLEAN NOT NULL,
 	position INTEGER NOT NULL,
-	doc TEXT NOT NULL,
 	content_hash TEXT NOT NULL,
-	last_modified TIMESTAMP NOT NULL,
+	last_modified TIMESTAMP NOT NULL
+);
+CREATE INDEX dir_services_org ON dir_services (organization_id, position);
+CREATE INDEX dir_services_sort ON dir_services (sort_name, id);
+CREATE INDEX dir_services_modified ON dir_services (last_modified);
+
+-- The HSDS record and the search text, folded (lower case, no accents or
+-- apostrophes). The full-text vector weighs names most (A), then tags and
+-- organisation (B), then the body (C).
+CREATE TABLE dir_service_docs (
+	service_rid BIGINT PRIMARY KEY REFERENCES dir_services (rid) ON DELETE CASCADE,
+	doc TEXT NOT NULL,
 	search_name TEXT NOT NULL,
 	search_tags TEXT NOT NULL,
 	search_body TEXT NOT NULL,
@@ -58,18 +71,28 @@ CREATE TABLE dir_services (
 		setweight(to_tsvector('english', search_tags), 'B') ||
 		setweight(to_tsvector('english', search_body), 'C')) STORED
 );
-CREATE INDEX dir_services_org ON dir_services (organization_id, position);
-CREATE INDEX dir_services_sort ON dir_services (sort_name, id);
-CREATE INDEX dir_services_modified ON dir_services (last_modified);
-CREATE INDEX dir_services_tsv ON dir_services USING GIN (tsv);
+CREATE INDEX dir_service_docs_tsv ON dir_service_docs USING GIN (tsv);
 
 -- Every taxonomy term attached to a service, for filters and need matches.
+-- position is the term's place among the service's terms of the same
+-- taxonomy: the directory lists a service's main need first. The service's
+-- sort_name, open_24h and usable (active or temporarily closed) are copied
+-- here so that ranking the thousands of services a common need matches
+-- reads this table alone.
 CREATE TABLE dir_service_terms (
 	term_id TEXT NOT NULL,
 	service_rid BIGINT NOT NULL REFERENCES dir_services (rid) ON DELETE CASCADE,
+	position INTEGER NOT NULL,
+	sort_name TEXT COLLATE "C" NOT NULL,
+	open_24h BOOLEAN NOT NULL,
+	usable BOOLEAN NOT NULL,
 	PRIMARY KEY (term_id, service_rid)
 );
 CREATE INDEX dir_service_terms_service ON dir_service_terms (service_rid, term_id);
+-- The services with one need in ranking order, so that a page of them is
+-- read from the front of an index rather than sorted from all of them.
+CREATE INDEX dir_service_terms_rank ON dir_service_terms (term_id, position, sort_name);
+CREATE INDEX dir_service_terms_rank_24h ON dir_service_terms (term_id, open_24h DESC, position, sort_name);
 
 -- Weekly opening hours in UK local time, one row per day and span, for
 -- "open now". closes_min 1440 is the end of the day (HSDS 23:59).
@@ -109,7 +132,8 @@ CREATE TABLE dir_synonyms (
 CREATE INDEX dir_synonyms_norm ON dir_synonyms (norm);
 
 -- The directory's own words (and the synonyms'), with every spelling one
--- or two letters shorter, to correct a misspelt search word cheaply.
+-- or two letters shorter, to correct a misspelt search word cheaply. n is
+-- how many services use the word (0 for words only the synonyms have).
 CREATE TABLE dir_vocab (
 	word TEXT PRIMARY KEY,
 	n INTEGER NOT NULL
@@ -118,6 +142,13 @@ CREATE TABLE dir_vocab_deletes (
 	del TEXT NOT NULL,
 	word TEXT NOT NULL,
 	PRIMARY KEY (del, word)
+);
+
+-- Figures search needs on every query, kept when the vocabulary is
+-- rebuilt: 'services' is how many services there are.
+CREATE TABLE dir_stats (
+	name TEXT PRIMARY KEY,
+	value BIGINT NOT NULL
 );
 
 -- Every import, the embedded seed included. An empty table means the

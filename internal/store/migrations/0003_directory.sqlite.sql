@@ -35,56 +35,79 @@ CREATE TABLE dir_organizations (
 );
 CREATE INDEX dir_organizations_sort ON dir_organizations (sort_name, id);
 
--- rid is the rowid, which the full-text index points at.
+-- rid is the rowid, which the link tables and the full-text index point
+-- at. The row holds only what ranking and filtering read, so that the
+-- thousands of rows a common need touches stay in a compact B-tree; the
+-- record and its search text live in dir_service_docs.
 CREATE TABLE dir_services (
 	rid INTEGER PRIMARY KEY,
 	id TEXT NOT NULL UNIQUE,
 	organization_id TEXT NOT NULL REFERENCES dir_organizations (id),
 	name TEXT NOT NULL,
+	-- The name folded to lower case without accents or punctuation: for
+	-- ordering, and for matching words at the start of a name's words.
 	sort_name TEXT NOT NULL,
 	status TEXT NOT NULL,
 	open_24h BOOLEAN NOT NULL,
 	position INTEGER NOT NULL,
-	doc TEXT NOT NULL,
 	content_hash TEXT NOT NULL,
-	last_modified TIMESTAMP NOT NULL,
-	-- Search text, folded to lower case without accents or apostrophes:
-	-- names (weighted most), tags and organisation, then the body.
-	search_name TEXT NOT NULL,
-	search_tags TEXT NOT NULL,
-	search_body TEXT NOT NULL
+	last_modified TIMESTAMP NOT NULL
 );
 CREATE INDEX dir_services_org ON dir_services (organization_id, position);
 CREATE INDEX dir_services_sort ON dir_services (sort_name, id);
 CREATE INDEX dir_services_modified ON dir_services (last_modified);
 
+-- The HSDS record and the search text: names (weighted most), then tags
+-- and organisation, then the body, all folded (lower case, no accents or
+-- apostrophes).
+CREATE TABLE dir_service_docs (
+	service_rid INTEGER PRIMARY KEY REFERENCES dir_services (rid) ON DELETE CASCADE,
+	doc TEXT NOT NULL,
+	search_name TEXT NOT NULL,
+	search_tags TEXT NOT NULL,
+	search_body TEXT NOT NULL
+);
+
 CREATE VIRTUAL TABLE dir_services_fts USING fts5 (
 	search_name, search_tags, search_body,
-	content = 'dir_services', content_rowid = 'rid',
+	content = 'dir_service_docs', content_rowid = 'service_rid',
 	tokenize = 'porter unicode61 remove_diacritics 2'
 );
-CREATE TRIGGER dir_services_fts_insert AFTER INSERT ON dir_services BEGIN
+CREATE TRIGGER dir_services_fts_insert AFTER INSERT ON dir_service_docs BEGIN
 	INSERT INTO dir_services_fts (rowid, search_name, search_tags, search_body)
-	VALUES (new.rid, new.search_name, new.search_tags, new.search_body);
+	VALUES (new.service_rid, new.search_name, new.search_tags, new.search_body);
 END;
-CREATE TRIGGER dir_services_fts_delete AFTER DELETE ON dir_services BEGIN
+CREATE TRIGGER dir_services_fts_delete AFTER DELETE ON dir_service_docs BEGIN
 	INSERT INTO dir_services_fts (dir_services_fts, rowid, search_name, search_tags, search_body)
-	VALUES ('delete', old.rid, old.search_name, old.search_tags, old.search_body);
+	VALUES ('delete', old.service_rid, old.search_name, old.search_tags, old.search_body);
 END;
-CREATE TRIGGER dir_services_fts_update AFTER UPDATE OF search_name, search_tags, search_body ON dir_services BEGIN
+CREATE TRIGGER dir_services_fts_update AFTER UPDATE OF search_name, search_tags, search_body ON dir_service_docs BEGIN
 	INSERT INTO dir_services_fts (dir_services_fts, rowid, search_name, search_tags, search_body)
-	VALUES ('delete', old.rid, old.search_name, old.search_tags, old.search_body);
+	VALUES ('delete', old.service_rid, old.search_name, old.search_tags, old.search_body);
 	INSERT INTO dir_services_fts (rowid, search_name, search_tags, search_body)
-	VALUES (new.rid, new.search_name, new.search_tags, new.search_body);
+	VALUES (new.service_rid, new.search_name, new.search_tags, new.search_body);
 END;
 
 -- Every taxonomy term attached to a service, for filters and need matches.
+-- position is the term's place among the service's terms of the same
+-- taxonomy: the directory lists a service's main need first. The service's
+-- sort_name, open_24h and usable (active or temporarily closed) are copied
+-- here so that ranking the thousands of services a common need matches
+-- reads this table alone.
 CREATE TABLE dir_service_terms (
 	term_id TEXT NOT NULL,
 	service_rid INTEGER NOT NULL REFERENCES dir_services (rid) ON DELETE CASCADE,
+	position INTEGER NOT NULL,
+	sort_name TEXT NOT NULL,
+	open_24h BOOLEAN NOT NULL,
+	usable BOOLEAN NOT NULL,
 	PRIMARY KEY (term_id, service_rid)
 ) WITHOUT ROWID;
 CREATE INDEX dir_service_terms_service ON dir_service_terms (service_rid, term_id);
+-- The services with one need in ranking order, so that a page of them is
+-- read from the front of an index rather than sorted from all of them.
+CREATE INDEX dir_service_terms_rank ON dir_service_terms (term_id, position, sort_name);
+CREATE INDEX dir_service_terms_rank_24h ON dir_service_terms (term_id, open_24h DESC, position, sort_name);
 
 -- Weekly opening hours in UK local time, one row per day and span, for
 -- "open now". closes_min 1440 is the end of the day (HSDS 23:59).
@@ -124,7 +147,8 @@ CREATE TABLE dir_synonyms (
 CREATE INDEX dir_synonyms_norm ON dir_synonyms (norm);
 
 -- The directory's own words (and the synonyms'), with every spelling one
--- or two letters shorter, to correct a misspelt search word cheaply.
+-- or two letters shorter, to correct a misspelt search word cheaply. n is
+-- how many services use the word (0 for words only the synonyms have).
 CREATE TABLE dir_vocab (
 	word TEXT PRIMARY KEY,
 	n INTEGER NOT NULL
@@ -134,6 +158,13 @@ CREATE TABLE dir_vocab_deletes (
 	word TEXT NOT NULL,
 	PRIMARY KEY (del, word)
 ) WITHOUT ROWID;
+
+-- Figures search needs on every query, kept when the vocabulary is
+-- rebuilt: 'services' is how many services there are.
+CREATE TABLE dir_stats (
+	name TEXT PRIMARY KEY,
+	value BIGINT NOT NULL
+);
 
 -- Every import, the embedded seed included. An empty table means the
 -- directory has never been loaded, and the seed is loaded on start.

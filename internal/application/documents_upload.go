@@ -1,0 +1,133 @@
+package application
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/psu-project/psu/internal/web"
+)
+
+// upload is one posted document, read without touching the disk (a
+// temporary file would hold it unencrypted).
+type upload struct {
+	kind, name string
+	content    []byte
+	chosen     bool // a file was chosen
+	tooBig     bool
+}
+
+// readUpload streams the multipart body: the kind, and the file up to one
+// byte past the limit. The rest of an oversized file is read and dropped,
+// so the browser gets our answer instead of a broken connection.
+func readUpload(r *http.Request) (upload, error) {
+	var u upload
+	mr, err := r.MultipartReader()
+	if errors.Is(err, http.ErrNotMultipart) {
+		return u, nil
+	}
+	if err != nil {
+		return u, err
+	}
+	for {
+		p, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return u, nil
+		}
+		if err != nil {
+			return u, err
+		}
+		switch p.FormName() {
+		case "kind":
+			b, err := io.ReadAll(io.LimitReader(p, 64))
+			if err != nil {
+				return u, err
+			}
+			u.kind = strings.TrimSpace(string(b))
+		case "file":
+			if p.FileName() == "" {
+				break // nothing chosen
+			}
+			u.chosen, u.name = true, cleanFileName(p.FileName())
+			b, err := io.ReadAll(io.LimitReader(p, MaxFileSize+1))
+			if err != nil {
+				return u, err
+			}
+			if len(b) > MaxFileSize {
+				u.tooBig = true
+			} else {
+				u.content = b
+			}
+		}
+		if _, err := io.Copy(io.Discard, p); err != nil {
+			return u, err
+		}
+	}
+}
+
+// upload checks a document by its content and stores it, sealed.
+func (h *handlers) upload(w http.ResponseWriter, r *http.Request) {
+	d, bound, ok := h.draft(w, r)
+	if !ok || (bound && !h.admitted(w, r, d)) {
+		return
+	}
+	ctx := r.Context()
+	ret := r.URL.Query().Get("return") == "check"
+	f := web.NewForm(nil)
+	allowed, retry, err := h.allow(ctx, bucketLimit{uploadBucket(h.clientIP(r)), UploadLimit})
+	if err != nil {
+		h.srv.ServerError(w, r, err)
+		return
+	}
+	if !allowed {
+		io.Copy(io.Discard, r.Body)
+		web.RetryAfter(w, retry)
+		f.Fail("file", "Many documents have been uploaded from your internet connection in the last hour, so we have paused uploads for "+waitWords(retry)+". Your answers and the documents already uploaded are saved. You can carry on without this document and add it later.")
+		h.renderDocuments(w, r, http.StatusTooManyRequests, d, f, ret)
+		return
+	}
+	u, err := readUpload(r)
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			h.srv.Error(w, r, http.StatusRequestEntityTooLarge)
+		} else {
+			h.srv.Error(w, r, http.StatusBadRequest)
+		}
+		return
+	}
+	s := sectionBySlug("documents")
+	f.Values.Set("kind", u.kind)
+	reader{f: f}.choice(s.field("kind"), "Select what the document is")
+	var contentType string
+	switch {
+	case !u.chosen:
+		f.Fail("file", "Select a document to upload")
+	case u.tooBig:
+		f.Fail("file", string(tooBig(u.name)))
+	default:
+		var problem fileProblem
+		if contentType, problem = checkFile(u.name, u.content); problem != "" {
+			f.Fail("file", string(problem))
+		}
+	}
+	if f.Valid() {
+		_, err = h.store.AddFile(ctx, d.ID, Document{Name: u.name, Kind: u.kind, ContentType: contentType}, u.content)
+		if errors.Is(err, ErrTooManyFiles) {
+			f.Fail("file", "You have already uploaded 10 documents, the most we can accept. Remove one to add this one.")
+		} else if err != nil {
+			h.srv.ServerError(w, r, err)
+			return
+		}
+	}
+	switch {
+	case !bound:
+		h.savedWithoutSession(w, r, d)
+	case !f.Valid():
+		h.renderDocuments(w, r, http.StatusUnprocessableEntity, d, f, ret)
+	default:
+		h.setFlash(ctx, flashUploaded, "")
+		http.Redirect(w, r, h.withReturn("/apply/documents", ret), http.StatusSeeOther)
+	}
+}

@@ -1,0 +1,290 @@
+package application_test
+
+import (
+	"bytes"
+	"context"
+	"html"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/psu-project/psu/internal/application"
+	"github.com/psu-project/psu/internal/apptest"
+	"github.com/psu-project/psu/internal/ratelimit"
+	"github.com/psu-project/psu/internal/store"
+)
+
+func bodyHas(t *testing.T, what string, res apptest.Response, wants ...string) {
+	t.Helper()
+	body := html.UnescapeString(res.Body)
+	for _, w := range wants {
+		if !strings.Contains(body, w) {
+			t.Errorf("%s: page lacks %q", what, w)
+		}
+	}
+}
+
+// fillUntil walks the pages up to (not including) path.
+func fillUntil(t *testing.T, c *apptest.Client, path string) {
+	t.Helper()
+	for _, p := range applicationPages() {
+		if p.path == path {
+			return
+		}
+		expect(t, "POST "+p.path, c.Post(p.path, p.values), http.StatusSeeOther, "")
+	}
+}
+
+func TestAnswersCarryOverFromTheChecker(t *testing.T) {
+	in := apptest.Start(t, store.SQLite)
+	c := in.Client(t)
+	for _, step := range [][2]string{{"region", "london"}, {"profession", "nurse"}, {"programme", "preceptorship"}, {"band", "6"}} {
+		expect(t, "checker "+step[0], c.Post("/eligibility/"+step[0], url.Values{"answer": {step[1]}}), http.StatusSeeOther, "")
+	}
+	bodyHas(t, "checker result", c.Get("/eligibility/result"), `href="/apply"`)
+	expect(t, "start", c.Post("/apply/start", nil), http.StatusSeeOther, "/apply/email")
+	expect(t, "e-mail", c.Post("/apply/email", url.Values{"email": {"nurse@example.com"}}), http.StatusSeeOther, "/apply/about-you")
+	reg := c.Get("/apply/registration")
+	bodyHas(t, "registration", reg, "NMC PIN", "2 digits, a letter, 4 digits and a letter")
+	res := c.Post("/apply/registration", url.Values{"registered": {"yes"}, "registration_number": {"12a3456"}})
+	expect(t, "bad PIN", res, http.StatusUnprocessableEntity, "")
+	bodyHas(t, "bad PIN", res, "Enter your NMC PIN in the right format", `value="12a3456"`)
+	expect(t, "good PIN", c.Post("/apply/registration", url.Values{"registered": {"yes"}, "registration_number": {"12a 3456e"}}), http.StatusSeeOther, "/apply/training")
+	// Nurses are not asked for a training number or about an ARCP.
+	if strings.Contains(c.Get("/apply/training").Body, `name="training_number"`) {
+		t.Error("a nurse is asked for a training number")
+	}
+	expect(t, "no ARCP page for nurses", c.Post("/apply/complaints", url.Values{"proceedings": {"none"}}), http.StatusSeeOther, "/apply/health")
+}
+
+func TestNotEligibleInsideApply(t *testing.T) {
+	in := apptest.Start(t, store.SQLite)
+	c := in.Client(t)
+	expect(t, "start", c.Post("/apply/start", nil), http.StatusSeeOther, "/apply/check/region")
+	res := c.Post("/apply/check/region", nil)
+	expect(t, "no answer", res, http.StatusUnprocessableEntity, "")
+	bodyHas(t, "no answer", res, "There is a problem", "Select where you work or train")
+	for _, step := range [][2]string{{"region", "kss"}, {"profession", "doctor"}, {"programme", "foundation"}} {
+		expect(t, step[0], c.Post("/apply/check/"+step[0], url.Values{"answer": {step[1]}}), http.StatusSeeOther, "")
+	}
+	expect(t, "last answer", c.Post("/apply/check/training-number", url.Values{"answer": {"true"}}), http.StatusSeeOther, "/apply/not-eligible")
+	bodyHas(t, "not eligible", c.Get("/apply/not-eligible"), "not the right one for you", "KSS Professional Support", "change your answers")
+	expect(t, "application pages stay shut", c.Get("/apply/about-you"), http.StatusSeeOther, "/apply/not-eligible")
+	// Changing an answer reopens the way.
+	expect(t, "change", c.Post("/apply/check/programme?return=check", url.Values{"answer": {"core"}}), http.StatusSeeOther, "/apply/check-answers")
+	expect(t, "now eligible", c.Get("/apply/about-you"), http.StatusOK, "")
+}
+
+// Each page refuses what it cannot use, says what to fix, keeps what was
+// typed, and saves it in the draft all the same.
+func TestEveryPageSaysWhatToFix(t *testing.T) {
+	in := apptest.Start(t, store.SQLite)
+	c := in.Client(t)
+	startEligible(t, c)
+	expect(t, "e-mail", c.Post("/apply/email", url.Values{"email": {secrets.Email}}), http.StatusSeeOther, "")
+	tests := []struct {
+		path   string
+		values url.Values
+		wants  []string
+	}{
+		{"/apply/about-you", url.Values{"name": {""}, "phone": {"call me maybe"}}, []string{"Enter your full name", "Enter a phone number, like", `value="call me maybe"`}},
+		{"/apply/about-you", url.Values{"name": {strings.Repeat("é", 201)}, "phone": {secrets.Phone}}, []string{"Full name must be 200 characters or fewer. You have 201"}},
+		{"/apply/registration", url.Values{}, []string{"Select yes if you have a GMC number, or not yet"}},
+		{"/apply/registration", url.Values{"registered": {"yes"}, "registration_number": {"71234"}}, []string{"Enter your GMC number in the right format: 7 digits", `value="71234"`}},
+		{"/apply/training", url.Values{"grade": {"ST1"}, "employer": {"Trust"}, "training_number": {"LDN/1"}, "post_start-day": {"31"}, "post_start-month": {"2"}, "post_start-year": {"2026"}},
+			[]string{"The date your current post started must be a real date", `value="31"`}},
+		{"/apply/training", url.Values{"grade": {"ST1"}, "employer": {"Trust"}, "training_number": {"LDN/1"}, "post_start-month": {"2"}, "post_start-year": {"2026"}},
+			[]string{"The date your current post started must include a day"}},
+		{"/apply/training", url.Values{"grade": {"ST1"}, "employer": {"Trust"}, "training_number": {"LDN/1"}, "post_start-day": {"1"}, "post_start-month": {"Feb"}, "post_start-year": {"2026"},
+			"post_end-day": {"1"}, "post_end-month": {"1"}, "post_end-year": {"2026"}}, []string{"The date your current post ends must be after the date it started"}},
+		{"/apply/training", url.Values{"grade": {"ST1"}, "employer": {"Trust"}}, []string{"Enter your training number", "Enter the date your current post started"}},
+		{"/apply/concerns", url.Values{"concern": {"other"}}, []string{"Tell us briefly what else you would like help with"}},
+		{"/apply/in-your-words", url.Values{"situation": {strings.Repeat("a", 5001)}, "hopes": {"x"}}, []string{"What is happening? must be 5,000 characters or fewer. You have 5,001: shorten it by 1 character."}},
+		{"/apply/arcp", url.Values{"had_arcp": {"yes"}, "arcp_date-day": {"1"}, "arcp_date-month": {"1"}, "arcp_date-year": {strconv.Itoa(time.Now().Year() + 1)}}, []string{"must be today or in the past", "Select the outcome of your last ARCP"}},
+		{"/apply/complaints", url.Values{"proceedings": {"maybe"}}, []string{"Select whether there have been complaints or proceedings"}},
+		{"/apply/meeting", url.Values{"meeting_times": {"Any"}}, []string{"Select at least one way you could meet us", "Any"}},
+		{"/apply/consent", url.Values{"consent_case_email": {"yes"}}, []string{"Select yes if we may e-mail you later", "Confirm that you have read the confidentiality policy"}},
+	}
+	for _, tt := range tests {
+		res := c.Post(tt.path, tt.values)
+		expect(t, tt.path, res, http.StatusUnprocessableEntity, "")
+		bodyHas(t, tt.path, res, append(tt.wants, "There is a problem", "Error: ")...)
+		if !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+			t.Errorf("%s: content type %q", tt.path, res.Header.Get("Content-Type"))
+		}
+	}
+	// Saved as typed: the page shows it again later.
+	bodyHas(t, "consent again", c.Get("/apply/consent"), `value="yes" checked`)
+	// The health page is optional.
+	expect(t, "empty health page", c.Post("/apply/health", url.Values{}), http.StatusSeeOther, "/apply/documents")
+	// "Save and come back later" saves even an unfinished page.
+	expect(t, "later", c.Post("/apply/meeting", url.Values{"meeting_times": {"Fridays"}, "later": {"yes"}}), http.StatusSeeOther, "/apply/saved")
+	bodyHas(t, "saved page", c.Get("/apply/saved"), "Your answers are saved", secrets.Email)
+	bodyHas(t, "meeting again", c.Get("/apply/meeting"), "Fridays")
+}
+
+func TestResumedDraftHasLostNothing(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e store.Engine) {
+		in := apptest.Start(t, e)
+		a := in.Client(t)
+		startEligible(t, a)
+		fillUntil(t, a, "/apply/meeting")
+		expect(t, "upload", uploadFile(t, a, "arcp", secrets.FileName, []byte("%PDF-1.4 "+secrets.FileText)), http.StatusSeeOther, "")
+		expect(t, "half a page", a.Post("/apply/meeting", url.Values{"meeting_way": {"teams"}, "later": {"yes"}}), http.StatusSeeOther, "/apply/saved")
+		nthMail(t, in, 1) // the first link, unused: the person lost it
+
+		// Another device, days later: ask for a new link.
+		b := in.Client(t)
+		expect(t, "resume form", b.Get("/apply/resume"), http.StatusOK, "")
+		res := b.Post("/apply/resume", url.Values{"email": {strings.ToUpper(secrets.Email)}})
+		bodyHas(t, "resume sent", res, "Check your e-mail")
+		link := linkIn(t, nthMail(t, in, 2))
+		expect(t, "use link", b.Post(link, nil), http.StatusSeeOther, "/apply/meeting")
+		bodyHas(t, "welcome back", b.Get("/apply/meeting"), "Welcome back", `value="teams" checked`)
+		for _, p := range applicationPages() {
+			if p.path == "/apply/meeting" {
+				break
+			}
+			page := html.UnescapeString(b.Get(p.path).Body)
+			for name, vs := range p.values {
+				for _, v := range vs {
+					if !strings.Contains(page, `value="`+v+`"`) && !strings.Contains(page, ">\n"+v+"</textarea>") {
+						t.Errorf("%s: %s=%q lost after resuming", p.path, name, v)
+					}
+				}
+			}
+		}
+		bodyHas(t, "documents after resuming", b.Get("/apply/documents"), secrets.FileName)
+		// An address nobody applied with gets the same answer and no mail.
+		bodyHas(t, "unknown address", b.Post("/apply/resume", url.Values{"email": {"nobody@example.com"}}), "Check your e-mail")
+		time.Sleep(300 * time.Millisecond)
+		if n := len(in.SMTP.Mails()); n != 2 {
+			t.Errorf("%d mails; a link went to an address with no application", n)
+		}
+	})
+}
+
+var actionRE = regexp.MustCompile(`<form method="post" action="(/apply/registration\?[^"]+)"`)
+
+// A session that times out mid-page loses nothing: the page's form carries
+// a write token, so the answers are saved, and a link comes by e-mail.
+func TestTimedOutSessionKeepsWhatWasTyped(t *testing.T) {
+	in := apptest.Start(t, store.SQLite)
+	a := in.Client(t)
+	startEligible(t, a)
+	fillUntil(t, a, "/apply/registration")
+	m := actionRE.FindStringSubmatch(a.Get("/apply/registration").Body)
+	if m == nil {
+		t.Fatal("no form action on the registration page")
+	}
+	action := html.UnescapeString(m[1])
+	if _, err := in.App.DB.ExecContext(context.Background(), `DELETE FROM sessions`); err != nil {
+		t.Fatal(err)
+	}
+	res := a.Post(action, url.Values{"registered": {"yes"}, "registration_number": {secrets.GMC}})
+	expect(t, "save after timeout", res, http.StatusOK, "")
+	bodyHas(t, "saved without session", res, "Your answers are saved", "open the link we have just e-mailed")
+	if strings.Contains(res.Body, secrets.Name) || strings.Contains(res.Body, secrets.Email) {
+		t.Error("the page shown without a session reveals the draft")
+	}
+	// Without the session nothing can be read: the person is sent to ask
+	// for a new link. A forged token saves nothing.
+	expect(t, "read after timeout", a.Get("/apply/about-you"), http.StatusSeeOther, "/apply/resume")
+	forged := strings.Replace(action, "w=", "w=0", 1)
+	expect(t, "forged token", a.Post(forged, url.Values{"registered": {"no"}}), http.StatusForbidden, "")
+
+	link := linkIn(t, nthMail(t, in, 2))
+	b := in.Client(t)
+	expect(t, "resume", b.Post(link, nil), http.StatusSeeOther, "/apply/training")
+	bodyHas(t, "registration kept", b.Get("/apply/registration"), `value="`+secrets.GMC+`"`, `value="yes" checked`)
+}
+
+func TestUnsafeOrOversizeDocumentsAreRefused(t *testing.T) {
+	in := apptest.Start(t, store.SQLite)
+	c := in.Client(t)
+	startEligible(t, c)
+	fillUntil(t, c, "/apply/meeting")
+	exe := append([]byte("MZ\x90\x00"), bytes.Repeat([]byte{0x90}, 4096)...)
+	big := append([]byte("%PDF-1.7\n"), bytes.Repeat([]byte("x"), application.MaxFileSize)...)
+	tests := []struct {
+		name, kind, file string
+		content          []byte
+		want             string
+	}{
+		{"renamed executable", "arcp", "ARCP outcome.pdf", exe, "ARCP outcome.pdf is a program, not a document"},
+		{"oversize", "arcp", "scan.pdf", big, "scan.pdf is larger than 10 MB"},
+		{"zip bomb", "assessment", "results.docx", zipBombDOCX(t), "results.docx unpacks to far more data than a real Word document"},
+		{"no kind", "", "letter.pdf", []byte("%PDF-1.4"), "Select what the document is"},
+		{"no file", "arcp", "", nil, "Select a document to upload"},
+	}
+	for _, tt := range tests {
+		res := uploadFile(t, c, tt.kind, tt.file, tt.content)
+		expect(t, tt.name, res, http.StatusUnprocessableEntity, "")
+		bodyHas(t, tt.name, res, "There is a problem", tt.want)
+	}
+	if files, _ := storeOf(in).DraftFiles(context.Background(), draftID(t, in)); len(files) != 0 {
+		t.Fatalf("%d refused files were stored", len(files))
+	}
+	for i := 0; i < application.MaxFiles; i++ {
+		expect(t, "upload", uploadFile(t, c, "other", "page.png", tinyPNG), http.StatusSeeOther, "/apply/documents")
+	}
+	bodyHas(t, "full", c.Get("/apply/documents"), "You have uploaded 10 documents, the most we can accept")
+	res := uploadFile(t, c, "other", "eleven.png", tinyPNG)
+	expect(t, "eleventh", res, http.StatusUnprocessableEntity, "")
+	bodyHas(t, "eleventh", res, "You have already uploaded 10 documents")
+}
+
+var tinyPNG = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+
+// draftID finds the only draft.
+func draftID(t *testing.T, in *apptest.Instance) string {
+	var id string
+	if err := store.Scan(in.App.DB.QueryRowContext(context.Background(), `SELECT id FROM application_drafts ORDER BY created_at DESC LIMIT 1`), &id); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func TestLimitsExplainThemselvesAndKeepTheDraft(t *testing.T) {
+	in := apptest.Start(t, store.SQLite)
+	c := in.Client(t)
+	startEligible(t, c)
+	fillAll(t, c)
+	link := linkIn(t, nthMail(t, in, 1))
+	expect(t, "confirm", c.Post(link, nil), http.StatusSeeOther, "/apply/check-answers")
+
+	res := c.Post("/apply/submit", url.Values{"website": {"http://spam.example"}})
+	expect(t, "honeypot", res, http.StatusUnprocessableEntity, "")
+	bodyHas(t, "honeypot", res, "Leave the box labelled")
+
+	lim := ratelimit.New(in.App.DB)
+	ctx := context.Background()
+	for i := 0; i < application.UploadLimit.N; i++ {
+		lim.Allow(ctx, application.UploadBucket("127.0.0.1"), application.UploadLimit)
+	}
+	res = uploadFile(t, c, "other", "late.png", tinyPNG)
+	expect(t, "upload limit", res, http.StatusTooManyRequests, "")
+	bodyHas(t, "upload limit", res, "we have paused uploads for", "Your answers and the documents already uploaded are saved", secrets.FileName)
+	if res.Header.Get("Retry-After") == "" {
+		t.Error("no Retry-After on the upload limit")
+	}
+
+	for i := 0; i < application.SubmitLimit.N; i++ {
+		lim.Allow(ctx, application.SubmitBucket("127.0.0.1"), application.SubmitLimit)
+	}
+	res = c.Post("/apply/submit", nil)
+	expect(t, "submit limit", res, http.StatusTooManyRequests, "")
+	bodyHas(t, "submit limit", res, "so we have paused sending for", "Your application is saved but not sent yet", secrets.Name)
+	if countApplications(t, in) != 0 {
+		t.Fatal("sent despite the limit")
+	}
+	// Once the window has passed, the same draft goes through.
+	if err := lim.Reset(ctx, application.SubmitBucket("127.0.0.1")); err != nil {
+		t.Fatal(err)
+	}
+	expect(t, "submit later", c.Post("/apply/submit", nil), http.StatusSeeOther, "/apply/sent")
+}

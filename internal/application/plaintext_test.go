@@ -1,0 +1,104 @@
+package application_test
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/psu-project/psu/internal/apptest"
+	"github.com/psu-project/psu/internal/store"
+	"github.com/psu-project/psu/internal/testenv"
+)
+
+// applyAndLeaveADraft sends one complete application and leaves a second,
+// unfinished one with a document, so that drafts, files and applications
+// all hold the secrets. It returns the sent application's reference.
+func applyAndLeaveADraft(t *testing.T, in *apptest.Instance) string {
+	t.Helper()
+	c := in.Client(t)
+	startEligible(t, c)
+	fillAll(t, c)
+	expect(t, "confirm", c.Post(linkIn(t, nthMail(t, in, 1)), nil), http.StatusSeeOther, "/apply/check-answers")
+	expect(t, "submit", c.Post("/apply/submit", nil), http.StatusSeeOther, "/apply/sent")
+	var ref string
+	if err := store.Scan(in.App.DB.QueryRowContext(context.Background(), `SELECT reference FROM applications`), &ref); err != nil {
+		t.Fatal(err)
+	}
+
+	d := in.Client(t)
+	startEligible(t, d)
+	fillUntil(t, d, "/apply/meeting")
+	expect(t, "upload", uploadFile(t, d, "complaint", secrets.FileName, []byte("%PDF-1.7\n"+secrets.FileText)), http.StatusSeeOther, "")
+	expect(t, "half-typed page", d.Post("/apply/meeting", url.Values{"meeting_times": {secrets.Hopes}, "later": {"yes"}}), http.StatusSeeOther, "")
+	return ref
+}
+
+func sensitive() []string {
+	return []string{secrets.Email, secrets.Name, secrets.Phone, secrets.Situation, secrets.Hopes, secrets.Health,
+		secrets.Proceedings, secrets.FileName, secrets.FileText, secrets.GMC,
+		// parts of them too, in case only a fragment were stored
+		"Zebrafinch", "Quetzalcoatl", "Ocelotine", "Hummingbird", "Xylophonic", "kingfisher.applicant"}
+}
+
+// scan fails the test for every secret found in raw, and checks that raw
+// does hold a value stored in the clear (the reference), so an empty or
+// unreadable dump cannot pass.
+func scan(t *testing.T, what string, raw []byte, ref string) {
+	t.Helper()
+	if !bytes.Contains(raw, []byte(ref)) {
+		t.Fatalf("%s: the reference %s is not in the %d bytes read, so the scan would prove nothing", what, ref, len(raw))
+	}
+	for _, s := range sensitive() {
+		if n := bytes.Count(raw, []byte(s)); n > 0 {
+			t.Errorf("%s: %q found %d times in plain text", what, s, n)
+		}
+		if n := bytes.Count(bytes.ToLower(raw), []byte(strings.ToLower(s))); n > 0 {
+			t.Errorf("%s: %q found %d times in plain text (ignoring case)", what, s, n)
+		}
+	}
+}
+
+func TestNothingSensitiveInTheSQLiteFiles(t *testing.T) {
+	in := apptest.Start(t, store.SQLite)
+	ref := applyAndLeaveADraft(t, in)
+	path := strings.TrimPrefix(in.DBURL, "sqlite://")
+	var raw []byte
+	for _, f := range []string{path, path + "-wal"} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw = append(raw, b...)
+	}
+	scan(t, "SQLite database and WAL", raw, ref)
+}
+
+func TestNothingSensitiveInAPostgreSQLDump(t *testing.T) {
+	in := apptest.Start(t, store.Postgres)
+	ref := applyAndLeaveADraft(t, in)
+	u, err := url.Parse(in.DBURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema := u.Query().Get("search_path")
+	q := u.Query()
+	q.Del("search_path")
+	u.RawQuery = q.Encode()
+	pgDump, err := exec.LookPath("pg_dump")
+	if err != nil {
+		testenv.Missing(t, "the PostgreSQL plain-text test needs pg_dump (apt-get install postgresql-client)")
+	}
+	out, err := exec.Command(pgDump, "--dbname="+u.String(), "--schema="+schema, "--no-owner").Output()
+	if err != nil {
+		t.Fatalf("pg_dump: %v", err)
+	}
+	if !bytes.Contains(out, []byte("COPY "+schema+".applications")) {
+		t.Fatalf("the dump has no applications table:\n%.2000s", out)
+	}
+	scan(t, "pg_dump of the test's schema", out, ref)
+}

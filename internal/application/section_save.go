@@ -1,0 +1,97 @@
+package application
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/psu-project/psu/internal/store"
+	"github.com/psu-project/psu/internal/web"
+)
+
+// saveSection saves a page to the draft, exactly as typed and whether or not
+// it passes its checks, then moves on, or shows the page again with what to
+// fix. Saving the e-mail page sends a link to confirm the address.
+func (h *handlers) saveSection(s *section) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !h.srv.ParseForm(w, r) {
+			return
+		}
+		d, bound, ok := h.draft(w, r)
+		if !ok || (bound && !h.admitted(w, r, d)) {
+			return
+		}
+		ctx := r.Context()
+		ret := r.URL.Query().Get("return") == "check"
+		f := web.NewForm(keep(r.PostForm, s.formNames()))
+		var a Application
+		s.read(s, reader{f: f, now: time.Now()}, d, &a)
+
+		sendLink, wait := false, time.Duration(0)
+		if s.Slug == "email" && f.Valid() && (a.Email != d.Email || !d.EmailVerified) {
+			allowed, retry, err := h.allow(ctx, bucketLimit{draftMailBucket(d.ID), DraftMailLimit}, bucketLimit{mailBucket(h.clientIP(r)), MailLimit})
+			if err != nil {
+				h.srv.ServerError(w, r, err)
+				return
+			}
+			sendLink, wait = allowed, retry
+		}
+		d, err := h.store.UpdateDraft(ctx, d.ID, func(tx *store.Tx, d *Draft) error {
+			d.setPage(s.Slug, f.Values, f.Valid())
+			if s.Slug == "email" && f.Valid() {
+				d.Email = a.Email
+			}
+			if sendLink {
+				return h.sendLinkMail(ctx, tx, d, true)
+			}
+			return nil
+		})
+		if err != nil {
+			h.srv.ServerError(w, r, err)
+			return
+		}
+		switch {
+		case !bound:
+			h.savedWithoutSession(w, r, d)
+			return
+		case sendLink:
+			h.setFlash(ctx, flashLinkSent, "")
+		case wait > 0:
+			h.setFlash(ctx, flashLinkWait, waitWords(wait))
+		}
+		if r.PostForm.Get("later") != "" {
+			http.Redirect(w, r, "/apply/saved", http.StatusSeeOther)
+			return
+		}
+		if !f.Valid() {
+			h.renderSection(w, r, http.StatusUnprocessableEntity, s, d, f, ret)
+			return
+		}
+		http.Redirect(w, r, next(d, s.Slug, ret), http.StatusSeeOther)
+	}
+}
+
+// savedWithoutSession answers a page saved through its write token after
+// the session ended: the answers are kept, and a link to carry on goes to
+// the draft's address. Nothing from the draft is shown.
+func (h *handlers) savedWithoutSession(w http.ResponseWriter, r *http.Request, d *Draft) {
+	ctx := r.Context()
+	sent := false
+	if d.Email != "" {
+		allowed, _, err := h.allow(ctx, bucketLimit{draftMailBucket(d.ID), DraftMailLimit}, bucketLimit{mailBucket(h.clientIP(r)), MailLimit})
+		if err != nil {
+			h.srv.ServerError(w, r, err)
+			return
+		}
+		if allowed {
+			if err := h.srv.DB.Tx(ctx, func(tx *store.Tx) error { return h.sendLinkMail(ctx, tx, d, false) }); err != nil {
+				h.srv.ServerError(w, r, err)
+				return
+			}
+			sent = true
+		}
+	}
+	h.srv.Render(w, r, http.StatusOK, "application/saved_signed_out.html", web.Page{
+		Title: "Your answers are saved",
+		Data:  struct{ Email, Sent bool }{d.Email != "", sent},
+	})
+}

@@ -1,0 +1,61 @@
+package application
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/psu-project/psu/internal/eligibility"
+	"github.com/psu-project/psu/internal/web"
+)
+
+type startView struct {
+	Continue string // the page to carry on from, when this browser holds a draft
+	Flash    string
+}
+
+// startPage explains what applying involves and starts (or continues) a
+// draft.
+func (h *handlers) startPage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	v := startView{Flash: h.flash(ctx, nil)}
+	if id := h.srv.Sessions.GetString(ctx, keyDraft); id != "" {
+		if d, err := h.store.Draft(ctx, h.srv.DB, id); err == nil {
+			v.Continue = resumePoint(d)
+		}
+	}
+	h.srv.Render(w, r, http.StatusOK, "application/start.html", web.Page{Title: "Apply for one-to-one support", Form: web.NewForm(nil), Data: v})
+}
+
+// start creates a draft and ties it to this browser's session. Answers the
+// person gave the eligibility checker in this session are carried over.
+func (h *handlers) start(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	allowed, retry, err := h.allow(ctx, bucketLimit{startBucket(h.clientIP(r)), StartLimit})
+	if err != nil {
+		h.srv.ServerError(w, r, err)
+		return
+	}
+	if !allowed {
+		web.RetryAfter(w, retry)
+		f := web.NewForm(url.Values{})
+		f.Fail("start", "Many applications have been started from your internet connection in the last hour, so we have paused new ones for "+waitWords(retry)+". If you have already started, use the link we e-mailed you. Otherwise, try again later.")
+		h.srv.Render(w, r, http.StatusTooManyRequests, "application/start.html", web.Page{Title: "Apply for one-to-one support", Form: f, Data: startView{}})
+		return
+	}
+	d := &Draft{}
+	if a, sd, ok := eligibility.FromSession(ctx, h.srv.Sessions); ok {
+		d.Eligibility = a
+		d.Decision = &Decision{RuleID: sd.RuleID, RuleVersion: sd.RuleVersion, Eligible: sd.Eligible, Route: sd.Route}
+	}
+	if err := h.store.CreateDraft(ctx, d); err != nil {
+		h.srv.ServerError(w, r, err)
+		return
+	}
+	if err := h.srv.Sessions.RenewToken(ctx); err != nil {
+		h.srv.ServerError(w, r, err)
+		return
+	}
+	h.srv.Sessions.Put(ctx, keyDraft, d.ID)
+	h.srv.Sessions.Remove(ctx, keySubmitted)
+	http.Redirect(w, r, resumePoint(d), http.StatusSeeOther)
+}

@@ -1,0 +1,23 @@
+package application
+
+import (
+	"time"
+
+	"github.com/psu-project/psu/internal/pages"
+)
+
+// policyVersion is recorded with each consent to the confidentiality policy.
+const policyVersion = pages.ConfidentialityPolicyVersion
+
+// unitPhone is the number people may call; the source documents give it.
+const unitPhone = pages.PSUPhone
+
+var london = loadLondon()
+
+func loadLondon() *time.Location {
+	l, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		return time.UTC
+	}
+	return l
+}

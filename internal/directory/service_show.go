@@ -1,0 +1,67 @@
+package directory
+
+import (
+	"net/http"
+
+	"github.com/psu-project/psu/internal/directory/hsds"
+	"github.com/psu-project/psu/internal/store"
+	"github.com/psu-project/psu/internal/web"
+)
+
+// servicePage is everything the directory knows about one service.
+type servicePage struct {
+	Card         cardView
+	Service      hsds.Service
+	Organization hsds.Organization
+	Needs        []Term
+	Access       []Term
+	Membership   []Term
+	Areas        []string
+	Unavailable  bool // inactive or defunct
+	Flash        string
+	Back         string
+	ListCount    int
+}
+
+// show is GET /services/{id}.
+func (h *handlers) show(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id := r.PathValue("id")
+	if !store.ValidID(id) {
+		h.srv.Error(w, r, http.StatusNotFound)
+		return
+	}
+	vocab, err := loadVocabulary(ctx, h.db)
+	if err != nil {
+		h.srv.ServerError(w, r, err)
+		return
+	}
+	ls, err := loadListings(ctx, h.db, vocab, []string{id})
+	if err != nil {
+		h.srv.ServerError(w, r, err)
+		return
+	}
+	if len(ls) == 0 {
+		h.srv.Error(w, r, http.StatusNotFound)
+		return
+	}
+	l := ls[0]
+	list := h.myList(r)
+	p := servicePage{
+		Card:         cardFor(l, setOf(list)),
+		ListCount:    len(list),
+		Service:      l.Service,
+		Organization: l.Organization,
+		Needs:        l.Tags[TaxNeeds],
+		Access:       l.Tags[TaxAccess],
+		Membership:   l.Tags[TaxMembership],
+		Unavailable:  l.Service.Status == hsds.StatusInactive || l.Service.Status == hsds.StatusDefunct,
+		Flash:        h.popFlash(r),
+		Back:         r.URL.RequestURI(),
+	}
+	p.Card.Back = p.Back
+	for _, a := range l.Service.ServiceAreas {
+		p.Areas = append(p.Areas, a.Name)
+	}
+	h.srv.Render(w, r, http.StatusOK, "directory/service.html", web.Page{Title: l.Service.Name, Data: p})
+}

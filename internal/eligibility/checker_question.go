@@ -1,0 +1,168 @@
+package eligibility
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/psu-project/psu/internal/web"
+)
+
+// The checker asks one question per page at /eligibility/<slug>. Answers
+// live in the session, so the back link, a refresh or a second tab never
+// lose them and no JavaScript is needed.
+
+// slug is a question's address: "training_number" → "training-number".
+func slug(question string) string { return strings.ReplaceAll(question, "_", "-") }
+
+func questionPath(question string) string {
+	if question == "" {
+		return "/eligibility/result"
+	}
+	return "/eligibility/" + slug(question)
+}
+
+// reachable reports whether question can be shown now: it applies to the
+// profession chosen and every earlier question has an answer.
+func reachable(question string, a Answers) bool {
+	qs := QuestionsFor(a)
+	i := slices.Index(qs, question)
+	if i < 0 {
+		return false
+	}
+	next := NextQuestion(a)
+	return next == "" || i <= slices.Index(qs, next)
+}
+
+// questionPage is what question.html shows.
+type questionPage struct {
+	Question Question
+	Action   string
+	Options  []Option
+	Back     string
+}
+
+func (a Answers) value(question string) string {
+	switch question {
+	case QuestionRegion:
+		return a.Region
+	case QuestionProfession:
+		return a.Profession
+	case QuestionProgramme:
+		return a.Programme
+	case QuestionBand:
+		if a.Band != nil {
+			return strconv.Itoa(*a.Band)
+		}
+	case QuestionTrainingNumber:
+		if a.TrainingNumber != nil {
+			return strconv.FormatBool(*a.TrainingNumber)
+		}
+	}
+	return ""
+}
+
+func (s *Service) start(w http.ResponseWriter, r *http.Request) {
+	s.srv.Render(w, r, http.StatusOK, "eligibility/start.html", web.Page{
+		Title: "Check if you can use the Individual Support Team",
+		Data:  questionPath(QuestionRegion),
+	})
+}
+
+// question finds the question named by the address, or answers 404.
+func (s *Service) question(w http.ResponseWriter, r *http.Request) (Question, bool) {
+	name := strings.ReplaceAll(r.PathValue("question"), "-", "_")
+	q, ok := QuestionByName(name)
+	if !ok || slug(name) != r.PathValue("question") {
+		s.srv.Error(w, r, http.StatusNotFound)
+		return Question{}, false
+	}
+	return q, true
+}
+
+func (s *Service) renderQuestion(w http.ResponseWriter, r *http.Request, status int, q Question, a Answers, f *web.Form) {
+	back := "/eligibility"
+	qs := QuestionsFor(a)
+	if i := slices.Index(qs, q.Name); i > 0 {
+		back = questionPath(qs[i-1])
+	}
+	s.srv.Render(w, r, status, "eligibility/question.html", web.Page{
+		Title: q.Title,
+		Form:  f,
+		Data:  questionPage{Question: q, Action: questionPath(q.Name), Options: a.Options(q.Name), Back: back},
+	})
+}
+
+func (s *Service) questionForm(w http.ResponseWriter, r *http.Request) {
+	q, ok := s.question(w, r)
+	if !ok {
+		return
+	}
+	a := s.progress(r.Context())
+	if !reachable(q.Name, a) {
+		http.Redirect(w, r, questionPath(NextQuestion(a)), http.StatusSeeOther)
+		return
+	}
+	s.renderQuestion(w, r, http.StatusOK, q, a, web.NewForm(url.Values{"answer": {a.value(q.Name)}}))
+}
+
+// answer records one answer and moves on: to the next question in order
+// (so someone going back through the pages sees each answer again), or to
+// the result once every question that applies has an answer.
+func (s *Service) answer(w http.ResponseWriter, r *http.Request) {
+	q, ok := s.question(w, r)
+	if !ok || !s.srv.ParseForm(w, r) {
+		return
+	}
+	ctx := r.Context()
+	a := s.progress(ctx)
+	if !reachable(q.Name, a) {
+		http.Redirect(w, r, questionPath(NextQuestion(a)), http.StatusSeeOther)
+		return
+	}
+	f := web.NewForm(r.PostForm)
+	b, ferr := a.Set(q.Name, f.Get("answer"))
+	if ferr != nil {
+		f.Fail("answer", ferr.Message)
+		s.renderQuestion(w, r, http.StatusUnprocessableEntity, q, a, f)
+		return
+	}
+	if err := s.putJSON(ctx, keyProgress, b); err != nil {
+		s.srv.ServerError(w, r, err)
+		return
+	}
+	s.srv.Sessions.Remove(ctx, KeyAnswers)
+	s.srv.Sessions.Remove(ctx, KeyDecision)
+
+	qs := QuestionsFor(b)
+	next := NextQuestion(b)
+	if i := slices.Index(qs, q.Name); i+1 < len(qs) && (next == "" || i+1 < slices.Index(qs, next)) {
+		next = qs[i+1]
+	}
+	if next != "" {
+		http.Redirect(w, r, questionPath(next), http.StatusSeeOther)
+		return
+	}
+	if _, err := s.decideAndKeep(r, b); err != nil {
+		s.srv.ServerError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, questionPath(""), http.StatusSeeOther)
+}
+
+// decideAndKeep decides on complete answers, records the decision and keeps
+// answers and decision in the session for the application.
+func (s *Service) decideAndKeep(r *http.Request, a Answers) (Decision, error) {
+	ctx := r.Context()
+	d, err := s.rules.Decide(ctx, ChannelWeb, a)
+	if err != nil {
+		return Decision{}, err
+	}
+	if err := s.putJSON(ctx, KeyAnswers, a); err != nil {
+		return Decision{}, err
+	}
+	err = s.putJSON(ctx, KeyDecision, SessionDecision{RuleID: d.RuleID, RuleVersion: d.RuleVersion, Eligible: d.Eligible, Route: d.Route})
+	return d, err
+}

@@ -1,0 +1,271 @@
+package eligibility_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/psu-project/psu/internal/apptest"
+	"github.com/psu-project/psu/internal/eligibility"
+	"github.com/psu-project/psu/internal/store"
+	"github.com/psu-project/psu/internal/web"
+)
+
+var checkedRE = regexp.MustCompile(`<input[^>]*value="([^"]*)"[^>]* checked`)
+
+// checked returns the value of the radio button ticked on a page.
+func checked(body string) string {
+	m := checkedRE.FindStringSubmatch(body)
+	if m == nil {
+		return ""
+	}
+	return m[1]
+}
+
+var backRE = regexp.MustCompile(`<a class="nhsuk-back-link" href="([^"]*)"`)
+
+func backLink(body string) string {
+	m := backRE.FindStringSubmatch(body)
+	if m == nil {
+		return ""
+	}
+	return m[1]
+}
+
+// sessionProbe registers a route that shows what the application will read
+// from the session: the raw values under the two agreed keys.
+func sessionProbe(t *testing.T, in *apptest.Instance) {
+	in.App.Web.Router.Handle("GET /test/eligibility-session", web.Public, func(w http.ResponseWriter, r *http.Request) {
+		sm := in.App.Web.Sessions
+		_, _, ok := eligibility.FromSession(r.Context(), sm)
+		web.WriteJSON(w, http.StatusOK, map[string]any{
+			"answers":  sm.GetString(r.Context(), eligibility.KeyAnswers),
+			"decision": sm.GetString(r.Context(), eligibility.KeyDecision),
+			"complete": ok,
+		})
+	})
+}
+
+type probe struct {
+	Answers  string `json:"answers"`
+	Decision string `json:"decision"`
+	Complete bool   `json:"complete"`
+}
+
+func readProbe(t *testing.T, c *apptest.Client) probe {
+	t.Helper()
+	var p probe
+	if err := json.Unmarshal([]byte(c.Get("/test/eligibility-session").Body), &p); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestCheckerKeepsAnswersAndHandsThemToTheApplication(t *testing.T) {
+	in := apptest.Start(t, store.SQLite)
+	sessionProbe(t, in)
+	c := in.Client(t)
+
+	// Nothing answered yet: every later page leads back to the first question.
+	for _, p := range []string{"/eligibility/programme", "/eligibility/band", "/eligibility/training-number", "/eligibility/result"} {
+		if res := c.Get(p); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/eligibility/region" {
+			t.Errorf("GET %s with no answers: %d %s", p, res.StatusCode, res.Header.Get("Location"))
+		}
+	}
+	for _, p := range []string{"/eligibility/nothing", "/eligibility/training_number"} {
+		if res := c.Get(p); res.StatusCode != http.StatusNotFound {
+			t.Errorf("GET %s: %d, want 404", p, res.StatusCode)
+		}
+	}
+
+	a := med("london", "doctor", "core", true)
+	res := walk(t, c, a)
+	if !strings.Contains(res.Body, "You can apply to the Individual Support Team") {
+		t.Fatal("not eligible")
+	}
+	p := readProbe(t, c)
+	if !p.Complete {
+		t.Fatalf("FromSession does not see a finished check: %+v", p)
+	}
+	var answers map[string]any
+	json.Unmarshal([]byte(p.Answers), &answers)
+	if want := map[string]any{"region": "london", "profession": "doctor", "programme": "core", "training_number": true}; !mapsEqual(answers, want) {
+		t.Errorf("%s = %s", eligibility.KeyAnswers, p.Answers)
+	}
+	var decision map[string]any
+	json.Unmarshal([]byte(p.Decision), &decision)
+	if want := map[string]any{"rule_id": "training-number-holder", "rule_version": float64(1), "eligible": true, "route": "ist"}; !mapsEqual(decision, want) {
+		t.Errorf("%s = %s", eligibility.KeyDecision, p.Decision)
+	}
+
+	// Back links go one question back and every page shows the answer given.
+	for _, step := range []struct{ path, back, value string }{
+		{"/eligibility/region", "/eligibility", "london"},
+		{"/eligibility/profession", "/eligibility/region", "doctor"},
+		{"/eligibility/programme", "/eligibility/profession", "core"},
+		{"/eligibility/training-number", "/eligibility/programme", "true"},
+	} {
+		res := c.Get(step.path)
+		if res.StatusCode != http.StatusOK || backLink(res.Body) != step.back || checked(res.Body) != step.value {
+			t.Errorf("GET %s: %d, back %q, checked %q; want back %q, checked %q", step.path, res.StatusCode, backLink(res.Body), checked(res.Body), step.back, step.value)
+		}
+	}
+
+	// Going back and confirming an answer walks forward through the rest,
+	// each already answered.
+	res = c.Post("/eligibility/region", url.Values{"answer": {"london"}})
+	if res.Header.Get("Location") != "/eligibility/profession" {
+		t.Errorf("confirming the region leads to %q", res.Header.Get("Location"))
+	}
+
+	// Changing the profession drops the answers that no longer apply; the
+	// decision is withdrawn until the check is finished again.
+	res = c.Post("/eligibility/profession", url.Values{"answer": {"nurse"}})
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/eligibility/programme" {
+		t.Fatalf("changing profession: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	if p := readProbe(t, c); p.Complete || p.Answers != "" || p.Decision != "" {
+		t.Errorf("decision kept after an answer changed: %+v", p)
+	}
+	if res := c.Get("/eligibility/programme"); checked(res.Body) != "" || !strings.Contains(res.Body, "Preceptorship") {
+		t.Errorf("programme page for a nurse: checked %q", checked(res.Body))
+	}
+	if res := c.Get("/eligibility/result"); res.Header.Get("Location") != "/eligibility/programme" {
+		t.Errorf("result with a question open: %s", res.Header.Get("Location"))
+	}
+	if res := c.Get("/eligibility/training-number"); res.Header.Get("Location") != "/eligibility/programme" {
+		t.Errorf("training number question for a nurse: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	res = walk(t, c, nb("london", "nurse", "preceptorship", 4))
+	if !strings.Contains(res.Body, "This service is not the right one for you") {
+		t.Error("band 4 nurse is eligible")
+	}
+	if p := readProbe(t, c); !strings.Contains(p.Decision, `"rule_id":"nurse-ahp-outside-band-range"`) || !strings.Contains(p.Answers, `"band":4`) {
+		t.Errorf("session after second check: %+v", p)
+	}
+}
+
+func mapsEqual(a, b map[string]any) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// A page sent without an answer (or with one not offered) comes back with
+// the error summary, the message by the question, and status 422.
+func TestCheckerErrors(t *testing.T) {
+	in := apptest.Start(t, store.SQLite)
+	c := in.Client(t)
+	for _, v := range []url.Values{{}, {"answer": {"manchester"}}} {
+		res := c.Post("/eligibility/region", v)
+		if res.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("%v: %d", v, res.StatusCode)
+		}
+		for _, want := range []string{"<title>Error: ", "There is a problem", `<a href="#answer">Select where you work or train.</a>`, `id="answer-error"`, `aria-describedby="answer-error"`} {
+			if !strings.Contains(res.Body, want) {
+				t.Errorf("%v: page lacks %q", v, want)
+			}
+		}
+	}
+	c.Post("/eligibility/region", url.Values{"answer": {"kss"}})
+	c.Post("/eligibility/profession", url.Values{"answer": {"nurse"}})
+	c.Post("/eligibility/programme", url.Values{"answer": {"preceptorship"}})
+	res := c.Post("/eligibility/band", url.Values{"answer": {"8a"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Select your band.") {
+		t.Errorf("band 8a: %d", res.StatusCode)
+	}
+	// The answers before the mistake are all still there.
+	if got := checked(c.Get("/eligibility/programme").Body); got != "preceptorship" {
+		t.Errorf("programme after an error: %q", got)
+	}
+}
+
+// Every rule version the checker used is the one recorded and kept.
+func TestCheckerDecisionsUseTheRulesInUse(t *testing.T) {
+	in := apptest.Start(t, store.SQLite)
+	doc := strings.Replace(string(eligibility.DefaultJSON()), `"version": 1`, `"version": 2`, 1)
+	doc = strings.Replace(doc, `"band": {"min": 5, "max": 8}`, `"band": {"min": 4, "max": 8}`, 1)
+	err := in.App.DB.Tx(t.Context(), func(tx *store.Tx) error {
+		_, err := eligibility.Publish(t.Context(), tx, []byte(doc), eligibility.SourceCommandLine, "")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := walk(t, in.Client(t), nb("kss", "allied-health-professional", "specialist-development", 4))
+	if !strings.Contains(res.Body, "You can apply") {
+		t.Error("band 4 not eligible under version 2")
+	}
+	if d := latestDecision(t, in.App.DB); d.version != 2 || d.rule != "nurse-ahp-band-5-to-8-on-scheme" {
+		t.Errorf("decision %+v", d)
+	}
+	body := in.Client(t).Get("/who-can-apply").Body
+	if !strings.Contains(body, "at bands 4 to 8") || strings.Contains(body, "at bands 5 to 8") {
+		t.Error("who can apply does not follow the rules in use")
+	}
+}
+
+func TestWhoCanApplyIsWrittenFromTheRules(t *testing.T) {
+	in := apptest.Start(t, store.SQLite)
+	res := in.Client(t).Get("/who-can-apply")
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("%d", res.StatusCode)
+	}
+	summary := eligibility.Default().Summary()
+	if len(summary) != 6 {
+		t.Fatalf("%d groups", len(summary))
+	}
+	for _, g := range summary {
+		wants := append([]string{g.Text}, g.Exceptions...)
+		if len(g.Programmes) > 1 {
+			wants = append(append([]string{g.Lead}, g.Programmes...), g.Exceptions...)
+		}
+		for _, want := range wants {
+			if !strings.Contains(res.Body, htmlText(want)) {
+				t.Errorf("page lacks %q", want)
+			}
+		}
+	}
+	for _, want := range []string{"Foundation trainees in Kent, Surrey and Sussex are supported by the KSS Professional Support and Wellbeing Service", `href="/eligibility"`} {
+		if !strings.Contains(res.Body, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+}
+
+func htmlText(s string) string {
+	return strings.NewReplacer("&", "&amp;", "'", "&#39;", "<", "&lt;", ">", "&gt;", `"`, "&#34;").Replace(s)
+}
+
+// Pages offered in this order, with these labels, match the engine's lists.
+func TestQuestionPagesOfferTheEngineOptions(t *testing.T) {
+	in := apptest.Start(t, store.SQLite)
+	c := in.Client(t)
+	c.Post("/eligibility/region", url.Values{"answer": {"london"}})
+	c.Post("/eligibility/profession", url.Values{"answer": {"pharmacist"}})
+	body := c.Get("/eligibility/programme").Body
+	var values []string
+	for _, m := range regexp.MustCompile(`name="answer" type="radio" value="([^"]*)"`).FindAllStringSubmatch(body, -1) {
+		values = append(values, m[1])
+	}
+	var want []string
+	for _, o := range eligibility.Programmes("pharmacist") {
+		want = append(want, o.Value)
+		if !strings.Contains(body, htmlText(o.Label)) {
+			t.Errorf("label %q missing", o.Label)
+		}
+	}
+	if !slices.Equal(values, want) {
+		t.Errorf("options %v, want %v", values, want)
+	}
+}
