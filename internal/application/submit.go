@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/psu-project/psu/internal/audit"
 	"github.com/psu-project/psu/internal/mail"
@@ -38,20 +39,11 @@ func ValidReference(s string) bool {
 		return false
 	}
 	for i := 4; i < len(s); i++ {
-		if !containsByte(referenceAlphabet, s[i]) {
+		if strings.IndexByte(referenceAlphabet, s[i]) < 0 {
 			return false
 		}
 	}
 	return true
-}
-
-func containsByte(s string, c byte) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] == c {
-			return true
-		}
-	}
-	return false
 }
 
 // BuildFunc turns a draft into the application it describes, or says why

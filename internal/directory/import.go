@@ -135,7 +135,21 @@ func Import(ctx context.Context, db *store.DB, d *hsds.Dataset, source string, p
 	if err != nil {
 		return ImportResult{}, fmt.Errorf("directory: import: %w", err)
 	}
+	if err := analyze(ctx, db); err != nil {
+		return res, fmt.Errorf("directory: import: %w", err)
+	}
 	return res, nil
+}
+
+// analyze refreshes PostgreSQL's statistics on the directory after an
+// import, so that searches are planned for what is there now rather than
+// when autovacuum next looks. SQLite plans without them.
+func analyze(ctx context.Context, db *store.DB) error {
+	if db.Engine() != store.Postgres {
+		return nil
+	}
+	_, err := db.ExecContext(ctx, `ANALYZE dir_services, dir_service_docs, dir_service_terms, dir_service_hours, dir_vocab, dir_vocab_deletes, dir_synonyms`)
+	return err
 }
 
 // importLock serialises imports (and the first-start seed load) across

@@ -123,7 +123,7 @@ func Search(ctx context.Context, q store.Querier, query Query) (Results, error) 
 	}
 	switch {
 	case len(text) == 0 && len(needIDs) == 0:
-		err = browse(ctx, q, &sqlBuilder{engine: q.Engine()}, query, &res)
+		err = browse(ctx, q, query, &res)
 	case len(needIDs) > 0:
 		// The needs stand for the words their phrases took; the other
 		// words, any of them, and a name with every word, order the
@@ -218,20 +218,34 @@ func (sb *sqlBuilder) filters(q Query) {
 	}
 }
 
-func browse(ctx context.Context, q store.Querier, sb *sqlBuilder, query Query, res *Results) error {
-	sb.add(`SELECT COUNT(*) FROM dir_services s`)
-	sb.filters(query)
-	if err := store.Scan(q.QueryRowContext(ctx, sb.b.String(), sb.args...), &res.Total); err != nil {
+// browse lists services by name, for a query with no text.
+func browse(ctx context.Context, q store.Querier, query Query, res *Results) error {
+	count := &sqlBuilder{engine: q.Engine()}
+	count.add(`SELECT COUNT(*) FROM dir_services s`)
+	count.filters(query)
+	if err := store.Scan(q.QueryRowContext(ctx, count.b.String(), count.args...), &res.Total); err != nil {
 		return err
 	}
 	if res.Total <= query.Offset {
 		return nil
 	}
-	list := &sqlBuilder{engine: sb.engine}
+	list := &sqlBuilder{engine: q.Engine()}
 	list.add(`SELECT s.id FROM dir_services s`)
 	list.filters(query)
 	list.add(` ORDER BY s.sort_name, s.id LIMIT ? OFFSET ?`, query.Limit, query.Offset)
-	return collectIDs(ctx, q, list, res, false)
+	rows, err := q.QueryContext(ctx, list.b.String(), list.args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		res.IDs = append(res.IDs, id)
+	}
+	return rows.Err()
 }
 
 // narrowed reports whether q has filters beyond Usable, which ranking
@@ -242,8 +256,9 @@ func (q Query) narrowed() bool {
 
 // Ranking, best first (see Search): c.p24, the name tier, c.n, c.first,
 // c.qpos, c.rank, c.sort_name, c.rid, over candidates c with those columns
-// and hit (1 for a full-text match). The name tier needs the LIKE arguments that
-// nameTier returns, after every other argument but LIMIT and OFFSET.
+// and hit (1 for a full-text match). The name tier needs the LIKE
+// arguments that nameTier returns, after every other argument but LIMIT
+// and OFFSET.
 const rankOrder = ` ORDER BY c.p24 DESC, %s DESC, c.n DESC, c.first ASC, c.qpos ASC, c.rank DESC, c.sort_name, c.rid`
 
 // nameTier is 1 for a full-text match whose name has every word as the
@@ -388,7 +403,7 @@ func rankedOneNeed(ctx context.Context, q store.Querier, query Query, sw searchW
 		notHit := ""
 		if hasHits {
 			// Hits are scored above, with their rank.
-			notHit = ` AND NOT EXISTS (SELECT 1 FROM hits h WHERE h.rid = st.service_rid)`
+			notHit = ` AND st.service_rid NOT IN (SELECT rid FROM hits)`
 		}
 		ctes = append(ctes, `needtop AS (SELECT st.service_rid AS rid, `+p24+` AS p24, 1 AS n, st.position AS first, 0 AS qpos, 0 AS hit, 0 AS rank, st.sort_name
 			FROM dir_service_terms st WHERE st.term_id = ?`+usableT+notHit+`
@@ -534,26 +549,6 @@ func idsOf(ctx context.Context, q store.Querier, rids []int64) ([]string, error)
 		}
 	}
 	return out, nil
-}
-
-func collectIDs(ctx context.Context, q store.Querier, sb *sqlBuilder, res *Results, withTotal bool) error {
-	rows, err := q.QueryContext(ctx, sb.b.String(), sb.args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		dest := []any{&id}
-		if withTotal {
-			dest = append(dest, &res.Total)
-		}
-		if err := rows.Scan(dest...); err != nil {
-			return err
-		}
-		res.IDs = append(res.IDs, id)
-	}
-	return rows.Err()
 }
 
 // sqliteMatch is an FTS5 query matching every word, or any with anyWord

@@ -49,6 +49,9 @@ func LoadSeed(ctx context.Context, db *store.DB) (bool, error) {
 		loaded = true
 		return im.log(SeedSource)
 	})
+	if err == nil && loaded {
+		err = analyze(ctx, db)
+	}
 	if err != nil {
 		return false, fmt.Errorf("directory: load seed: %w", err)
 	}

@@ -106,8 +106,8 @@ CREATE TABLE dir_service_terms (
 CREATE INDEX dir_service_terms_service ON dir_service_terms (service_rid, term_id);
 -- The services with one need in ranking order, so that a page of them is
 -- read from the front of an index rather than sorted from all of them.
-CREATE INDEX dir_service_terms_rank ON dir_service_terms (term_id, position, sort_name);
-CREATE INDEX dir_service_terms_rank_24h ON dir_service_terms (term_id, open_24h DESC, position, sort_name);
+CREATE INDEX dir_service_terms_rank ON dir_service_terms (term_id, usable, position, sort_name);
+CREATE INDEX dir_service_terms_rank_24h ON dir_service_terms (term_id, usable, open_24h DESC, position, sort_name);
 
 -- Weekly opening hours in UK local time, one row per day and span, for
 -- "open now". closes_min 1440 is the end of the day (HSDS 23:59).
