@@ -141,7 +141,7 @@ func (h *handlers) apiOrganizations(w http.ResponseWriter, r *http.Request) {
 	}
 	var vocab *vocabulary
 	if or.full && or.fullService {
-		if vocab, err = loadVocabulary(ctx, h.db); err != nil {
+		if vocab, err = h.index.vocabulary(ctx, h.db); err != nil {
 			h.fail(w, r, err)
 			return
 		}
@@ -196,7 +196,7 @@ func (h *handlers) apiOrganization(w http.ResponseWriter, r *http.Request) {
 	}
 	var vocab *vocabulary
 	if fullService {
-		if vocab, err = loadVocabulary(ctx, h.db); err != nil {
+		if vocab, err = h.index.vocabulary(ctx, h.db); err != nil {
 			h.fail(w, r, err)
 			return
 		}

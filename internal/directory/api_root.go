@@ -48,7 +48,7 @@ type profileTaxonomy struct {
 
 // apiProfile is GET /api/hsds/profile.
 func (h *handlers) apiProfile(w http.ResponseWriter, r *http.Request) {
-	vocab, err := loadVocabulary(r.Context(), h.db)
+	vocab, err := h.index.vocabulary(r.Context(), h.db)
 	if err != nil {
 		h.fail(w, r, err)
 		return

@@ -87,14 +87,14 @@ func (h *handlers) apiServices(w http.ResponseWriter, r *http.Request) {
 	} else {
 		q.Offset, q.Limit = pg.offset(), pg.perPage
 	}
-	res, err := Search(ctx, h.db, q)
+	res, err := h.index.Search(ctx, h.db, q)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	var vocab *vocabulary
 	if full {
-		if vocab, err = loadVocabulary(ctx, h.db); err != nil {
+		if vocab, err = h.index.vocabulary(ctx, h.db); err != nil {
 			h.fail(w, r, err)
 			return
 		}
@@ -152,7 +152,7 @@ func (h *handlers) apiService(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	vocab, err := loadVocabulary(r.Context(), h.db)
+	vocab, err := h.index.vocabulary(r.Context(), h.db)
 	if err != nil {
 		h.fail(w, r, err)
 		return

@@ -59,7 +59,7 @@ func (h *handlers) apiTaxonomies(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	vocab, err := loadVocabulary(r.Context(), h.db)
+	vocab, err := h.index.vocabulary(r.Context(), h.db)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -83,7 +83,7 @@ func (h *handlers) apiTaxonomy(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	vocab, err := loadVocabulary(r.Context(), h.db)
+	vocab, err := h.index.vocabulary(r.Context(), h.db)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -105,7 +105,7 @@ func (h *handlers) apiTerms(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	vocab, err := loadVocabulary(r.Context(), h.db)
+	vocab, err := h.index.vocabulary(r.Context(), h.db)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -135,7 +135,7 @@ func (h *handlers) apiTerm(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	vocab, err := loadVocabulary(r.Context(), h.db)
+	vocab, err := h.index.vocabulary(r.Context(), h.db)
 	if err != nil {
 		h.fail(w, r, err)
 		return

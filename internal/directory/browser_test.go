@@ -72,14 +72,14 @@ func TestPagesInABrowserWithoutJavaScript(t *testing.T) {
 	tab.Axe()
 
 	// A service page, added to the list from there.
-	ids, err := directory.Search(context.Background(), in.App.DB, directory.Query{Text: "Practitioner Health", Limit: 1})
+	ids, err := directory.NewIndex().Search(context.Background(), in.App.DB, directory.Query{Text: "Practitioner Health", Limit: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	tab.Visit(in.URL + "/services/" + ids.IDs[0])
 	tab.Axe()
 	tab.Click(".psu-list-action button")
-	ids, _ = directory.Search(context.Background(), in.App.DB, directory.Query{Text: "Gamcare", Limit: 1})
+	ids, _ = directory.NewIndex().Search(context.Background(), in.App.DB, directory.Query{Text: "Gamcare", Limit: 1})
 	tab.Visit(in.URL + "/services/" + ids.IDs[0])
 	tab.Click(".psu-list-action button")
 

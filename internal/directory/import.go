@@ -148,7 +148,7 @@ func analyze(ctx context.Context, db *store.DB) error {
 	if db.Engine() != store.Postgres {
 		return nil
 	}
-	_, err := db.ExecContext(ctx, `ANALYZE dir_services, dir_service_docs, dir_service_terms, dir_service_hours, dir_vocab, dir_vocab_deletes, dir_synonyms`)
+	_, err := db.ExecContext(ctx, `ANALYZE dir_services, dir_service_docs, dir_service_terms, dir_service_hours, dir_synonyms`)
 	return err
 }
 
@@ -180,7 +180,6 @@ type importer struct {
 	services map[string]existing
 	seenOrgs map[string]bool
 	seenSvcs map[string]bool
-	words    map[string]int
 	done     int
 	total    int
 }
@@ -192,7 +191,7 @@ func newImporter(ctx context.Context, tx *store.Tx, now time.Time) (*importer, e
 		}
 	}
 	im := &importer{ctx: ctx, tx: tx, now: now, terms: map[string]termInfo{},
-		seenOrgs: map[string]bool{}, seenSvcs: map[string]bool{}, words: map[string]int{}}
+		seenOrgs: map[string]bool{}, seenSvcs: map[string]bool{}}
 	var err error
 	if im.orgs, err = im.existing(`SELECT id, 0, content_hash, position FROM dir_organizations`); err != nil {
 		return nil, err
@@ -242,7 +241,7 @@ func (im *importer) run(d *hsds.Dataset) error {
 	if err := im.removeUnseenTaxonomies(d); err != nil {
 		return err
 	}
-	return rebuildVocab(im.ctx, im.tx, im.words)
+	return nil
 }
 
 func hashOf(parts ...[]byte) string {
@@ -406,7 +405,6 @@ func (im *importer) service(o *hsds.Organization, s *hsds.Service, pos int, orgH
 	hash := hashOf(parts...)
 
 	name, tagText, body := searchText(o, s, tags)
-	countWords(im.words, name, tagText, body)
 
 	prev, ok := im.services[s.ID]
 	switch {
@@ -449,15 +447,10 @@ func (im *importer) service(o *hsds.Organization, s *hsds.Service, pos int, orgH
 			}
 		}
 	}
-	usable := s.Status == hsds.StatusActive || s.Status == hsds.StatusTemporarilyClosed
 	for _, row := range termRows {
 		row[2] = rid
 	}
-	for i := range termRows {
-		termRows[i] = append(termRows[i], fold(s.Name), open24h(spans), usable)
-	}
-	if err := insertRows(im.ctx, im.tx, "dir_service_terms", []column{{"term_id", "text"}, {"position", "integer"}, {"service_rid", "bigint"},
-		{"sort_name", "text"}, {"open_24h", "boolean"}, {"usable", "boolean"}}, termRows); err != nil {
+	if err := insertRows(im.ctx, im.tx, "dir_service_terms", []column{{"term_id", "text"}, {"position", "integer"}, {"service_rid", "bigint"}}, termRows); err != nil {
 		return err
 	}
 	hourRows := make([][]any, len(spans))
@@ -599,8 +592,12 @@ func orEmpty(s []string) []string {
 	return s
 }
 
-// log records the import in dir_imports and the audit log.
+// log records the import in dir_imports and the audit log, and gives the
+// directory a new generation for search indexes to rebuild at.
 func (im *importer) log(source string) error {
+	if err := touch(im.ctx, im.tx); err != nil {
+		return err
+	}
 	s := im.res.Services
 	if _, err := im.tx.ExecContext(im.ctx, `INSERT INTO dir_imports (id, at, source, added, updated, removed, unchanged)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, store.NewID(), im.now, source, s.Added, s.Updated, s.Removed, s.Unchanged); err != nil {

@@ -124,7 +124,7 @@ func TestImportUpdatesInPlaceAndRemoves(t *testing.T) {
 			t.Errorf("an unchanged service's last_modified moved: %s → %s", b.LastModified, a.LastModified)
 		}
 		// The full-text index follows the update.
-		res2, err := Search(ctx, db, Query{Text: "Hope 4 Medics"})
+		res2, err := NewIndex().Search(ctx, db, Query{Text: "Hope 4 Medics"})
 		if err != nil {
 			t.Fatal(err)
 		}

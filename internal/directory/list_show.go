@@ -19,7 +19,7 @@ type listPage struct {
 func (h *handlers) loadList(w http.ResponseWriter, r *http.Request) (listPage, bool) {
 	var p listPage
 	ids := h.myList(r)
-	vocab, err := loadVocabulary(r.Context(), h.db)
+	vocab, err := h.index.vocabulary(r.Context(), h.db)
 	if err != nil {
 		h.srv.ServerError(w, r, err)
 		return p, false

@@ -38,6 +38,7 @@ type handlers struct {
 	outbox  *mail.Outbox
 	limiter *ratelimit.Limiter
 	sealer  *seal.Sealer
+	index   *Index
 }
 
 // Register loads the embedded seed on a database that has never had a
@@ -57,7 +58,7 @@ func Register(ctx context.Context, srv *web.Server, outbox *mail.Outbox, limiter
 	if err := srv.AddPages("directory", pages); err != nil {
 		return err
 	}
-	h := &handlers{srv: srv, db: srv.DB, outbox: outbox, limiter: limiter, sealer: sealer}
+	h := &handlers{srv: srv, db: srv.DB, outbox: outbox, limiter: limiter, sealer: sealer, index: NewIndex()}
 	h.routes()
 	return nil
 }

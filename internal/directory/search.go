@@ -1,14 +1,10 @@
 package directory
 
 import (
-	"context"
-	"database/sql"
-	"fmt"
+	"math"
+	"slices"
 	"strings"
 	"time"
-
-	"github.com/psu-project/psu/internal/directory/hsds"
-	"github.com/psu-project/psu/internal/store"
 )
 
 // Query is one search of the directory: what was typed and the filters.
@@ -37,8 +33,8 @@ type Query struct {
 
 	Offset, Limit int
 
-	// exhaustive ranks every candidate the slow, simple way; tests use it
-	// to check the fast way gives the same.
+	// exhaustive sorts every candidate rather than keeping only the best
+	// Offset+Limit as they come; tests use it to check the two agree.
 	exhaustive bool
 }
 
@@ -57,18 +53,18 @@ type Results struct {
 // not make a better query.
 const maxSearchWords = 12
 
-// Search runs q. Results are ranked, best first:
+// search runs query. Results are ranked, best first:
 //
 //  1. when the text names a need marked priority_24h (crisis), services
 //     with that need that are open 24 hours;
-//  2. services whose name has every word searched for (as the start of
-//     one of its words);
+//  2. full-text matches whose name has every word searched for (as the
+//     start of one of its words);
 //  3. services with more of the needs the text names, then those for
 //     which a named need comes earlier among their needs (the directory
 //     lists a service's main need first), then those whose need was named
 //     earlier in the text;
-//  4. full-text relevance (names weigh most, then tags and organisation,
-//     then descriptions) on the words no synonym took;
+//  4. full-text relevance (bm25: names weigh most, then tags and
+//     organisation, then descriptions) on the words no synonym took;
 //  5. name.
 //
 // A word is corrected first when the directory does not know it and knows
@@ -76,34 +72,19 @@ const maxSearchWords = 12
 // service has them all; words most services use are left out of it.
 //
 // Without text, services are listed by name.
-func Search(ctx context.Context, q store.Querier, query Query) (Results, error) {
+func (s *snapshot) search(query Query) Results {
 	var res Results
 	ws := words(fold(query.Text))
 	if len(ws) > maxSearchWords {
 		ws = ws[:maxSearchWords]
 	}
-	known, services, err := wordStats(ctx, q, ws)
-	if err != nil {
-		return res, fmt.Errorf("directory: search: %w", err)
-	}
-	var changed bool
-	if ws, changed, err = correct(ctx, q, ws, known); err != nil {
-		return res, fmt.Errorf("directory: search: %w", err)
-	}
+	ws, changed := s.correct(ws)
 	if changed {
 		res.Corrected = strings.Join(ws, " ")
 	}
-	needs, used, err := matchNeeds(ctx, q, ws)
-	if err != nil {
-		return res, fmt.Errorf("directory: search: %w", err)
-	}
-	var needIDs, prioIDs []string
+	needs, used := s.matchNeeds(ws)
 	for _, n := range needs {
 		res.Needs = append(res.Needs, n.code)
-		needIDs = append(needIDs, n.termID)
-		if n.priority24h {
-			prioIDs = append(prioIDs, n.termID)
-		}
 	}
 	// text is every word that means something; rest, those no synonym
 	// phrase took.
@@ -121,28 +102,26 @@ func Search(ctx context.Context, q store.Querier, query Query) (Results, error) 
 	if query.Limit <= 0 {
 		query.Limit = 20
 	}
+	f := s.filter(query)
 	switch {
-	case len(text) == 0 && len(needIDs) == 0:
-		err = browse(ctx, q, query, &res)
-	case len(needIDs) > 0:
+	case len(text) == 0 && len(needs) == 0:
+		s.browse(query, f, &res)
+	case len(needs) > 0:
 		// The needs stand for the words their phrases took; the other
 		// words, any of them, and a name with every word, order the
 		// services and add those that match them.
-		s := searchWords{names: text, match: matchWords(rest, known, services, false), anyWord: true}
-		err = ranked(ctx, q, query, s, needIDs, prioIDs, &res)
+		sw := searchWords{names: text, match: s.matchWords(rest, false), anyWord: true}
+		s.ranked(query, f, sw, needs, &res)
 	default:
 		// Every word must match, unless no service has them all.
-		s := searchWords{names: text, match: matchWords(text, known, services, true)}
-		err = ranked(ctx, q, query, s, nil, nil, &res)
-		if err == nil && res.Total == 0 && len(s.match) > 1 {
-			s.anyWord = true
-			err = ranked(ctx, q, query, s, nil, nil, &res)
+		sw := searchWords{names: text, match: s.matchWords(text, true)}
+		s.ranked(query, f, sw, nil, &res)
+		if res.Total == 0 && len(sw.match) > 1 {
+			sw.anyWord = true
+			s.ranked(query, f, sw, nil, &res)
 		}
 	}
-	if err != nil {
-		return res, fmt.Errorf("directory: search: %w", err)
-	}
-	return res, nil
+	return res
 }
 
 // commonShare is the share of services above which a word is too common
@@ -153,15 +132,15 @@ const commonShare = 0.1
 // matchWords chooses the words the full-text match requires: all but the
 // common ones, or, when every word is common and keepOne is set, the
 // rarest. Names are still compared on every word.
-func matchWords(text []string, known map[string]int, services int, keepOne bool) []string {
+func (s *snapshot) matchWords(text []string, keepOne bool) []string {
 	var out []string
 	rarest := ""
 	for _, w := range text {
-		n, ok := known[w]
-		if !ok || float64(n) <= commonShare*float64(services) {
+		n, ok := s.words[w]
+		if !ok || float64(n) <= commonShare*float64(len(s.docs)) {
 			out = append(out, w)
 		}
-		if rarest == "" || known[w] < known[rarest] {
+		if rarest == "" || s.words[w] < s.words[rarest] {
 			rarest = w
 		}
 	}
@@ -171,395 +150,501 @@ func matchWords(text []string, known map[string]int, services int, keepOne bool)
 	return out
 }
 
-// sqlBuilder collects query text and its arguments side by side.
-type sqlBuilder struct {
-	engine store.Engine
-	b      strings.Builder
-	args   []any
+// searchWords are the words a ranked search uses: names, every word of
+// which a name must start a word with for the name tier (and, with a need
+// named, for a match on names alone); and match, the words the full-text
+// match requires (all of them, or any with anyWord).
+type searchWords struct {
+	names, match []string
+	anyWord      bool
 }
 
-func (sb *sqlBuilder) add(sql string, args ...any) {
-	sb.b.WriteString(sql)
-	sb.args = append(sb.args, args...)
+// filter is a Query's filters, resolved against the snapshot.
+type filter struct {
+	sets     [][]int32 // each must be met by one of its terms
+	nothing  bool      // a set names no term the directory has
+	taxonomy string
+	org      string
+	after    time.Time
+	open24h  bool
+	openNow  bool
+	day, min int
+	date     string
+	usable   bool
 }
 
-// filters writes the WHERE conditions on s (dir_services) that q asks for.
-func (sb *sqlBuilder) filters(q Query) {
-	sb.add(" WHERE 1 = 1")
-	in := inJSON(sb.engine)
+func (s *snapshot) filter(q Query) *filter {
+	f := &filter{taxonomy: q.TaxonomyID, org: q.OrganizationID, after: q.ModifiedAfter,
+		open24h: q.Open24h, openNow: q.OpenNow, usable: q.Usable}
 	for _, set := range q.TermSets {
-		sb.add(` AND EXISTS (SELECT 1 FROM dir_service_terms st WHERE st.service_rid = s.rid AND st.term_id IN `+in+`)`, jsonParam(orEmpty(set)))
-	}
-	if q.TaxonomyID != "" {
-		sb.add(` AND EXISTS (SELECT 1 FROM dir_service_terms st JOIN dir_terms t ON t.id = st.term_id
-			WHERE st.service_rid = s.rid AND t.taxonomy_id = ?)`, q.TaxonomyID)
-	}
-	if q.OrganizationID != "" {
-		sb.add(` AND s.organization_id = ?`, q.OrganizationID)
-	}
-	if !q.ModifiedAfter.IsZero() {
-		sb.add(` AND s.last_modified >= ?`, q.ModifiedAfter)
-	}
-	if q.Open24h {
-		sb.add(` AND s.open_24h = TRUE`)
+		var nos []int32
+		for _, id := range set {
+			if t, ok := s.termNo[id]; ok {
+				nos = append(nos, t)
+			}
+		}
+		if len(nos) == 0 {
+			f.nothing = true
+		}
+		f.sets = append(f.sets, nos)
 	}
 	if q.OpenNow {
 		now := q.Now
 		if now.IsZero() {
 			now = time.Now()
 		}
-		day, minute, date := ukNow(now)
-		sb.add(` AND EXISTS (SELECT 1 FROM dir_service_hours h WHERE h.service_rid = s.rid AND h.day = ?
-			AND h.opens_min <= ? AND h.closes_min > ? AND (h.valid_from = '' OR h.valid_from <= ?) AND (h.valid_to = '' OR h.valid_to >= ?))`,
-			day, minute, minute, date, date)
+		f.day, f.min, f.date = ukNow(now)
 	}
-	if q.Usable {
-		sb.add(` AND s.status IN (?, ?)`, hsds.StatusActive, hsds.StatusTemporarilyClosed)
+	return f
+}
+
+// keep reports whether service d passes every filter.
+func (f *filter) keep(s *snapshot, d *indexed) bool {
+	switch {
+	case f.nothing,
+		f.usable && !d.usable,
+		f.open24h && !d.open24h,
+		f.org != "" && d.org != f.org,
+		!f.after.IsZero() && d.modified.Before(f.after):
+		return false
+	}
+	for _, set := range f.sets {
+		if !slices.ContainsFunc(set, func(t int32) bool { _, ok := slices.BinarySearch(d.terms, t); return ok }) {
+			return false
+		}
+	}
+	if f.taxonomy != "" && !slices.ContainsFunc(d.terms, func(t int32) bool { return s.termTax[t] == f.taxonomy }) {
+		return false
+	}
+	if f.openNow && !slices.ContainsFunc(d.hours, func(h span) bool {
+		return h.day == f.day && h.opens <= f.min && h.closes > f.min &&
+			(h.validFrom == "" || h.validFrom <= f.date) && (h.upTo == "" || h.upTo >= f.date)
+	}) {
+		return false
+	}
+	return true
+}
+
+// browse lists services by name, for a query with no text. With term
+// filters, only the services of the smallest set are read.
+func (s *snapshot) browse(q Query, f *filter, res *Results) {
+	visit := func(doc int32) {
+		if !f.keep(s, &s.docs[doc]) {
+			return
+		}
+		if res.Total >= q.Offset && res.Total < q.Offset+q.Limit {
+			res.IDs = append(res.IDs, s.docs[doc].id)
+		}
+		res.Total++
+	}
+	if f.nothing {
+		return
+	}
+	if len(f.sets) == 0 {
+		for doc := range s.docs {
+			visit(int32(doc))
+		}
+		return
+	}
+	smallest, size := f.sets[0], math.MaxInt
+	for _, set := range f.sets {
+		n := 0
+		for _, t := range set {
+			n += len(s.byTerm[t])
+		}
+		if n < size {
+			smallest, size = set, n
+		}
+	}
+	lists := make([][]int32, len(smallest))
+	for i, t := range smallest {
+		for _, p := range s.byTerm[t] {
+			lists[i] = append(lists[i], p.doc)
+		}
+	}
+	for _, doc := range union(lists) {
+		visit(doc)
 	}
 }
 
-// browse lists services by name, for a query with no text.
-func browse(ctx context.Context, q store.Querier, query Query, res *Results) error {
-	count := &sqlBuilder{engine: q.Engine()}
-	count.add(`SELECT COUNT(*) FROM dir_services s`)
-	count.filters(query)
-	if err := store.Scan(q.QueryRowContext(ctx, count.b.String(), count.args...), &res.Total); err != nil {
-		return err
+// candidate is one service a ranked search found, with what ranking reads.
+type candidate struct {
+	doc   int32
+	p24   bool  // a 24-hour line for a need that puts those first
+	tier  bool  // a full-text match whose name has every word
+	n     int8  // how many of the named needs it has
+	first int16 // the earliest place among its needs of a named need
+	qpos  int16 // how early in the text its first named need was
+	rank  float64
+}
+
+// before reports whether a ranks above b.
+func (a *candidate) before(b *candidate) bool {
+	switch {
+	case a.p24 != b.p24:
+		return a.p24
+	case a.tier != b.tier:
+		return a.tier
+	case a.n != b.n:
+		return a.n > b.n
+	case a.first != b.first:
+		return a.first < b.first
+	case a.qpos != b.qpos:
+		return a.qpos < b.qpos
+	case a.rank != b.rank:
+		return a.rank > b.rank
 	}
-	if res.Total <= query.Offset {
+	return a.doc < b.doc
+}
+
+// notNeeded is first and qpos for a candidate with no named need.
+const notNeeded = 1000
+
+// ranked finds, counts and ranks the services that the words and needs
+// match, and fills res with the page query asks for.
+func (s *snapshot) ranked(q Query, f *filter, sw searchWords, needs []needMatch, res *Results) {
+	*res = Results{Corrected: res.Corrected, Needs: res.Needs}
+	hits := s.hits(sw, len(needs) > 0 && len(sw.names) > 0)
+	agg := s.needed(needs)
+	top := newSelector(q.Offset+q.Limit, q.exhaustive)
+	consider := func(c candidate, isHit bool) {
+		d := &s.docs[c.doc]
+		if !f.keep(s, d) {
+			return
+		}
+		c.tier = isHit && nameHasEvery(d.sortName, sw.names)
+		res.Total++
+		top.add(c)
+	}
+	// Both lists are in doc order: merge them.
+	i, j := 0, 0
+	for i < len(hits) || j < len(agg) {
+		switch {
+		case j == len(agg) || (i < len(hits) && hits[i].doc < agg[j].doc):
+			consider(candidate{doc: hits[i].doc, rank: hits[i].rank, first: notNeeded, qpos: notNeeded}, true)
+			i++
+		case i == len(hits) || agg[j].doc < hits[i].doc:
+			consider(agg[j], false)
+			j++
+		default:
+			c := agg[j]
+			c.rank = hits[i].rank
+			consider(c, true)
+			i++
+			j++
+		}
+	}
+	for _, c := range top.best(q.Offset) {
+		res.IDs = append(res.IDs, s.docs[c.doc].id)
+	}
+}
+
+// nameHasEvery reports whether a folded name has, for each word, a word
+// that starts with it ("doctor" finds "Sick Doctors Trust").
+func nameHasEvery(name string, ws []string) bool {
+	if len(ws) == 0 {
+		return false
+	}
+	padded := " " + name
+	for _, w := range ws {
+		if !strings.Contains(padded, " "+w) {
+			return false
+		}
+	}
+	return true
+}
+
+// needed gathers, in doc order, the services with any of the named needs
+// and what ranking reads of them.
+func (s *snapshot) needed(needs []needMatch) []candidate {
+	if len(needs) == 0 {
 		return nil
 	}
-	list := &sqlBuilder{engine: q.Engine()}
-	list.add(`SELECT s.id FROM dir_services s`)
-	list.filters(query)
-	list.add(` ORDER BY s.sort_name, s.id LIMIT ? OFFSET ?`, query.Limit, query.Offset)
-	rows, err := q.QueryContext(ctx, list.b.String(), list.args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return err
+	var out []candidate
+	if len(needs) == 1 {
+		l := s.byTerm[needs[0].term]
+		out = make([]candidate, len(l))
+		for i, p := range l {
+			out[i] = candidate{doc: p.doc, n: 1, first: p.pos, p24: needs[0].priority24h && s.docs[p.doc].open24h}
 		}
-		res.IDs = append(res.IDs, id)
+		return out
 	}
-	return rows.Err()
-}
-
-// narrowed reports whether q has filters beyond Usable, which ranking
-// must check against each candidate's row in dir_services.
-func (q Query) narrowed() bool {
-	return len(q.TermSets) > 0 || q.TaxonomyID != "" || q.OrganizationID != "" || !q.ModifiedAfter.IsZero() || q.OpenNow || q.Open24h
-}
-
-// Ranking, best first (see Search): c.p24, the name tier, c.n, c.first,
-// c.qpos, c.rank, c.sort_name, c.rid, over candidates c with those columns
-// and hit (1 for a full-text match). The name tier needs the LIKE
-// arguments that nameTier returns, after every other argument but LIMIT
-// and OFFSET.
-const rankOrder = ` ORDER BY c.p24 DESC, %s DESC, c.n DESC, c.first ASC, c.qpos ASC, c.rank DESC, c.sort_name, c.rid`
-
-// nameTier is 1 for a full-text match whose name has every word as the
-// start of one of its words ("doctor" finds "Sick Doctors Trust"). Names
-// are stored folded, so LIKE is exact.
-func nameTier(text []string) (string, []any) {
-	if len(text) == 0 {
-		return "0", nil
-	}
-	like := []string{"c.hit = 1"}
-	var args []any
-	for _, w := range text {
-		like = append(like, `(' ' || c.sort_name) LIKE ?`)
-		args = append(args, "% "+w+"%")
-	}
-	return `CASE WHEN ` + strings.Join(like, " AND ") + ` THEN 1 ELSE 0 END`, args
-}
-
-// searchWords are the words a ranked search uses: names, every word of
-// which a name must start a word with for the name tier (and, with a need
-// named, for a full-text match on names); and match, the words the
-// full-text match requires (all of them, or any with anyWord).
-type searchWords struct {
-	names, match []string
-	anyWord      bool
-}
-
-// hitsCTE defines hits(rid, rank): the full-text matches, a higher rank
-// better. With nameHits, services whose names have every word of
-// s.names match too. It is the dialect branch of the search.
-func hitsCTE(e store.Engine, s searchWords, nameHits bool) ([]string, []any) {
-	if e == store.Postgres {
-		var parts []string
-		var args []any
-		if nameHits {
-			parts = append(parts, `to_tsquery('english', ?)`)
-			args = append(args, pgNameQuery(s.names))
-		}
-		if len(s.match) > 0 {
-			join := " "
-			if s.anyWord {
-				join = " or "
+	at := make([]int, len(needs))
+	for {
+		doc := int32(math.MaxInt32)
+		for k, n := range needs {
+			if l := s.byTerm[n.term]; at[k] < len(l) && l[at[k]].doc < doc {
+				doc = l[at[k]].doc
 			}
-			parts = append(parts, `websearch_to_tsquery('english', ?)`)
-			args = append(args, strings.Join(s.match, join))
 		}
-		return []string{`q AS MATERIALIZED (SELECT ` + strings.Join(parts, " || ") + ` AS tq)`,
-			`hits AS MATERIALIZED (SELECT d.service_rid AS rid, ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', d.tsv, q.tq) AS rank
-				FROM dir_service_docs d, q WHERE d.tsv @@ q.tq)`}, args
+		if doc == math.MaxInt32 {
+			return out
+		}
+		c := candidate{doc: doc, first: notNeeded, qpos: notNeeded}
+		for k, n := range needs {
+			l := s.byTerm[n.term]
+			if at[k] == len(l) || l[at[k]].doc != doc {
+				continue
+			}
+			c.n++
+			c.first = min(c.first, l[at[k]].pos)
+			c.qpos = min(c.qpos, int16(k))
+			c.p24 = c.p24 || (n.priority24h && s.docs[doc].open24h)
+			at[k]++
+		}
+		out = append(out, c)
 	}
-	var parts []string
-	if nameHits {
-		parts = append(parts, sqliteName(s.names))
-	}
-	if len(s.match) > 0 {
-		parts = append(parts, "("+sqliteMatch(s.match, s.anyWord)+")")
-	}
-	return []string{`hits AS MATERIALIZED (SELECT rowid AS rid, -bm25(dir_services_fts, 10.0, 4.0, 1.0) AS rank
-		FROM dir_services_fts WHERE dir_services_fts MATCH ?)`}, []any{strings.Join(parts, " OR ")}
 }
 
-// sqliteName is an FTS5 expression matching services whose name column
-// has every word.
-func sqliteName(ws []string) string {
-	q := make([]string, len(ws))
-	for i, w := range ws {
-		q[i] = `search_name : "` + w + `"`
-	}
-	return "(" + strings.Join(q, " AND ") + ")"
+// hit is a full-text match and its bm25 relevance, higher better.
+type hit struct {
+	doc  int32
+	rank float64
 }
 
-// pgNameQuery is a tsquery matching every word among the A-weighted (name)
-// lexemes. Words are folded letters and digits only, so quoting each is
-// enough to keep them literal.
-func pgNameQuery(ws []string) string {
-	q := make([]string, len(ws))
-	for i, w := range ws {
-		q[i] = "'" + w + "':A"
+// hits finds, in doc order, the services whose text has every word of
+// sw.match (any with anyWord), and with nameHits those whose names have
+// every word of sw.names, scored by bm25 over those words.
+func (s *snapshot) hits(sw searchWords, nameHits bool) []hit {
+	st := stemmer{}
+	stems := func(ws []string) []string {
+		var out []string
+		for _, w := range ws {
+			if stem := st.stem(w); !slices.Contains(out, stem) {
+				out = append(out, stem)
+			}
+		}
+		return out
 	}
-	return strings.Join(q, " & ")
-}
-
-// ranked runs a search with text or needs. match are the words the
-// full-text match requires (all of them, or any with anyWord); text are
-// all the words, which names are compared with.
-func ranked(ctx context.Context, q store.Querier, query Query, sw searchWords, needIDs, prioIDs []string, res *Results) error {
-	*res = Results{Corrected: res.Corrected, Needs: res.Needs}
-	var rids []int64
-	var err error
-	if !query.narrowed() && len(needIDs) <= 1 && !query.exhaustive {
-		rids, err = rankedOneNeed(ctx, q, query, sw, needIDs, len(prioIDs) > 0, res)
-	} else {
-		rids, err = rankedAll(ctx, q, query, sw, needIDs, prioIDs, res)
+	var sets [][]int32
+	type scored struct {
+		stem     string
+		nameOnly bool
 	}
-	if err != nil || len(rids) == 0 {
-		return err
-	}
-	res.IDs, err = idsOf(ctx, q, rids)
-	return err
-}
-
-// rankedOneNeed ranks a search with at most one need and no filter beyond
-// Usable, the common case, without reading every service the need has:
-// the full-text hits are scored, and the need's other services are read
-// in ranking order from the front of an index, only as far as the page
-// reaches. The count comes from the same sets. Results are exactly those
-// of rankedAll.
-func rankedOneNeed(ctx context.Context, q store.Querier, query Query, sw searchWords, needIDs []string, prio bool, res *Results) ([]int64, error) {
-	e := q.Engine()
-	var ctes, parts, counts []string
-	var args, countArgs []any
-	usableS, usableT := "", ""
-	if query.Usable {
-		usableS = ` AND s.status IN ('` + hsds.StatusActive + `', '` + hsds.StatusTemporarilyClosed + `')`
-		usableT = ` AND st.usable = TRUE`
-	}
-	p24, p24Order := "0", ""
-	if prio {
-		p24, p24Order = "CASE WHEN st.open_24h = TRUE THEN 1 ELSE 0 END", "st.open_24h DESC, "
-	}
-	nameHits := len(needIDs) > 0 && len(sw.names) > 0
-	hasHits, hasNeed := len(sw.match) > 0 || nameHits, len(needIDs) == 1
-	if hasHits {
-		hc, ha := hitsCTE(e, sw, nameHits)
-		ctes = append(ctes, hc...)
-		args = append(args, ha...)
-		if hasNeed {
-			ctes = append(ctes, `scored AS MATERIALIZED (SELECT h.rid, `+p24+` AS p24, CASE WHEN st.service_rid IS NULL THEN 0 ELSE 1 END AS n,
-				COALESCE(st.position, 1000) AS first, CASE WHEN st.service_rid IS NULL THEN 1000 ELSE 0 END AS qpos, 1 AS hit, h.rank, s.sort_name
-				FROM hits h JOIN dir_services s ON s.rid = h.rid LEFT JOIN dir_service_terms st ON st.term_id = ? AND st.service_rid = h.rid
-				WHERE 1 = 1`+usableS+`)`)
-			args = append(args, needIDs[0])
-			counts = append(counts, `(SELECT COUNT(*) FROM scored WHERE n = 0)`)
+	var score []scored
+	if match := stems(sw.match); len(match) > 0 {
+		lists := make([][]post, len(match))
+		for i, m := range match {
+			lists[i] = s.postings[m]
+			score = append(score, scored{m, false})
+		}
+		if sw.anyWord {
+			docs := make([][]int32, len(lists))
+			for i, l := range lists {
+				docs[i] = docsOf(l, false)
+			}
+			sets = append(sets, union(docs))
 		} else {
-			ctes = append(ctes, `scored AS MATERIALIZED (SELECT h.rid, 0 AS p24, 0 AS n, 1000 AS first, 1000 AS qpos, 1 AS hit, h.rank, s.sort_name
-				FROM hits h JOIN dir_services s ON s.rid = h.rid WHERE 1 = 1`+usableS+`)`)
-			counts = append(counts, `(SELECT COUNT(*) FROM scored)`)
+			sets = append(sets, intersect(lists, false))
 		}
-		parts = append(parts, `SELECT rid, p24, n, first, qpos, hit, rank, sort_name FROM scored`)
 	}
-	if hasNeed {
-		notHit := ""
-		if hasHits {
-			// Hits are scored above, with their rank.
-			notHit = ` AND st.service_rid NOT IN (SELECT rid FROM hits)`
+	if names := stems(sw.names); nameHits && len(names) > 0 {
+		lists := make([][]post, len(names))
+		for i, m := range names {
+			lists[i] = s.postings[m]
+			if !slices.ContainsFunc(score, func(x scored) bool { return x.stem == m }) {
+				score = append(score, scored{m, true})
+			}
 		}
-		ctes = append(ctes, `needtop AS (SELECT st.service_rid AS rid, `+p24+` AS p24, 1 AS n, st.position AS first, 0 AS qpos, 0 AS hit, 0 AS rank, st.sort_name
-			FROM dir_service_terms st WHERE st.term_id = ?`+usableT+notHit+`
-			ORDER BY `+p24Order+`st.position, st.sort_name, st.service_rid LIMIT ?)`)
-		args = append(args, needIDs[0], query.Offset+query.Limit)
-		parts = append(parts, `SELECT rid, p24, n, first, qpos, hit, rank, sort_name FROM needtop`)
-		counts = append(counts, `(SELECT COUNT(*) FROM dir_service_terms st WHERE st.term_id = ?`+usableT+`)`)
-		countArgs = append(countArgs, needIDs[0])
+		sets = append(sets, intersect(lists, true))
 	}
-	with := `WITH ` + strings.Join(ctes, ", ")
-	tier, tierArgs := nameTier(sw.names)
-	countSQL := strings.Join(counts, " + ")
-	all := append(append(append(append([]any{}, args...), countArgs...), tierArgs...), query.Limit, query.Offset)
-	rows, err := q.QueryContext(ctx, with+` SELECT c.rid, `+countSQL+` FROM (`+strings.Join(parts, " UNION ALL ")+`) c`+
-		fmt.Sprintf(rankOrder, tier)+` LIMIT ? OFFSET ?`, all...)
-	if err != nil {
-		return nil, err
+	docs := union(sets)
+	if len(docs) == 0 {
+		return nil
 	}
-	rids, err := scanRanked(rows, res)
-	if err != nil || len(rids) > 0 || query.Offset == 0 {
-		return rids, err
+	out := make([]hit, len(docs))
+	for i, d := range docs {
+		out[i].doc = d
 	}
-	// A page past the end has no rows to carry the total: count alone.
-	return nil, store.Scan(q.QueryRowContext(ctx, with+` SELECT `+countSQL, append(append([]any{}, args...), countArgs...)...), &res.Total)
+	n := float64(len(s.docs))
+	for _, sc := range score {
+		l := s.postings[sc.stem]
+		idf := math.Log((n - float64(len(l)) + 0.5) / (float64(len(l)) + 0.5))
+		if idf <= 0 {
+			idf = 1e-6
+		}
+		at := 0
+		for i := range out {
+			p, ok := seek(l, &at, out[i].doc)
+			if !ok {
+				continue
+			}
+			tf := weightName * float64(p.name)
+			if !sc.nameOnly {
+				tf += weightTags*float64(p.tags) + weightBody*float64(p.body)
+			}
+			if tf == 0 {
+				continue
+			}
+			norm := bm25K1 * (1 - bm25B + bm25B*float64(s.docLen[p.doc])/s.avgLen)
+			out[i].rank += idf * tf * (bm25K1 + 1) / (tf + norm)
+		}
+	}
+	return out
 }
 
-// rankedAll ranks every candidate: the hits and every service with a
-// named need, gathered with what ranking reads into one materialised set.
-// It serves several needs (where services with more of them come first)
-// and filters, which must be checked against each service.
-func rankedAll(ctx context.Context, q store.Querier, query Query, sw searchWords, needIDs, prioIDs []string, res *Results) ([]int64, error) {
-	e := q.Engine()
-	in := inJSON(e)
-	var ctes []string
-	var args []any
-	usableS, usableT := "", ""
-	if query.Usable {
-		usableS = ` AND s.status IN ('` + hsds.StatusActive + `', '` + hsds.StatusTemporarilyClosed + `')`
-		usableT = ` AND usable = TRUE`
+// seek finds doc in l, a list in doc order, starting at *at and leaving
+// *at at the first post not before doc: galloping, so that walking a
+// list in order costs little more than its length.
+func seek(l []post, at *int, doc int32) (post, bool) {
+	lo, step := *at, 1
+	for lo+step < len(l) && l[lo+step].doc < doc {
+		lo += step
+		step *= 2
 	}
-	nameHits := len(needIDs) > 0 && len(sw.names) > 0
-	hasHits := len(sw.match) > 0 || nameHits
-	if hasHits {
-		hc, ha := hitsCTE(e, sw, nameHits)
-		ctes = append(ctes, hc...)
-		args = append(args, ha...)
+	hi := min(lo+step+1, len(l))
+	i, _ := slices.BinarySearchFunc(l[lo:hi], doc, func(p post, d int32) int { return int(p.doc - d) })
+	*at = lo + i
+	if *at < len(l) && l[*at].doc == doc {
+		return l[*at], true
 	}
-	// needs: services with a named need, how many they have, how early
-	// among their needs, and whether they are a 24-hour line for a need
-	// that puts those first.
-	if len(needIDs) > 0 {
-		p24 := "0"
-		if len(prioIDs) > 0 {
-			p24 = `MAX(CASE WHEN open_24h = TRUE AND term_id IN ` + in + ` THEN 1 ELSE 0 END)`
-			args = append(args, jsonParam(prioIDs))
-		}
-		// qpos: how early in what was typed the service's first need came.
-		qpos := "CASE term_id"
-		for i, id := range needIDs {
-			qpos += fmt.Sprintf(" WHEN ? THEN %d", i)
-			args = append(args, id)
-		}
-		ctes = append(ctes, `needs AS MATERIALIZED (SELECT service_rid AS rid, `+p24+` AS p24, COUNT(*) AS n, MIN(position) AS first,
-			MIN(`+qpos+` END) AS qpos, MIN(sort_name) AS sort_name FROM dir_service_terms WHERE term_id IN `+in+usableT+` GROUP BY service_rid)`)
-		args = append(args, jsonParam(needIDs))
-	}
-	switch {
-	case hasHits && len(needIDs) > 0:
-		ctes = append(ctes, `cand AS MATERIALIZED (
-			SELECT n.rid, n.p24, n.n, n.first, n.qpos, CASE WHEN h.rid IS NULL THEN 0 ELSE 1 END AS hit, COALESCE(h.rank, 0) AS rank, n.sort_name
-			FROM needs n LEFT JOIN hits h ON h.rid = n.rid
-			UNION ALL
-			SELECT h.rid, 0, 0, 1000, 1000, 1, h.rank, s.sort_name FROM hits h JOIN dir_services s ON s.rid = h.rid
-			WHERE h.rid NOT IN (SELECT rid FROM needs)`+usableS+`)`)
-	case len(needIDs) > 0:
-		ctes = append(ctes, `cand AS MATERIALIZED (SELECT rid, p24, n, first, qpos, 0 AS hit, 0 AS rank, sort_name FROM needs)`)
-	default:
-		ctes = append(ctes, `cand AS MATERIALIZED (SELECT h.rid, 0 AS p24, 0 AS n, 1000 AS first, 1000 AS qpos, 1 AS hit, h.rank, s.sort_name
-			FROM hits h JOIN dir_services s ON s.rid = h.rid WHERE 1 = 1`+usableS+`)`)
-	}
-	with := `WITH ` + strings.Join(ctes, ", ")
-	tier, tierArgs := nameTier(sw.names)
-
-	from := &sqlBuilder{engine: e}
-	count := ` (SELECT COUNT(*) FROM cand)`
-	if query.narrowed() {
-		from.add(` FROM cand c JOIN dir_services s ON s.rid = c.rid`)
-		from.filters(query)
-		count = ` COUNT(*) OVER ()`
-	} else {
-		from.add(` FROM cand c`)
-	}
-	all := append(append([]any{}, args...), from.args...)
-	rows, err := q.QueryContext(ctx, with+` SELECT c.rid,`+count+from.b.String()+fmt.Sprintf(rankOrder, tier)+` LIMIT ? OFFSET ?`,
-		append(append(all, tierArgs...), query.Limit, query.Offset)...)
-	if err != nil {
-		return nil, err
-	}
-	rids, err := scanRanked(rows, res)
-	if err != nil || len(rids) > 0 || query.Offset == 0 {
-		return rids, err
-	}
-	return nil, store.Scan(q.QueryRowContext(ctx, with+` SELECT COUNT(*)`+from.b.String(), all...), &res.Total)
+	return post{}, false
 }
 
-// scanRanked reads (rid, total) rows.
-func scanRanked(rows *sql.Rows, res *Results) ([]int64, error) {
-	defer rows.Close()
-	var rids []int64
-	for rows.Next() {
-		var rid int64
-		if err := rows.Scan(&rid, &res.Total); err != nil {
-			return nil, err
-		}
-		rids = append(rids, rid)
+// intersect is the docs in every list (in the name column, with names),
+// in doc order.
+func intersect(lists [][]post, names bool) []int32 {
+	if len(lists) == 0 {
+		return nil
 	}
-	return rids, rows.Err()
+	short := 0
+	for i, l := range lists {
+		if len(l) < len(lists[short]) {
+			short = i
+		}
+	}
+	at := make([]int, len(lists))
+	var out []int32
+next:
+	for _, p := range lists[short] {
+		if names && p.name == 0 {
+			continue
+		}
+		for i, l := range lists {
+			if i == short {
+				continue
+			}
+			q, ok := seek(l, &at[i], p.doc)
+			if !ok || (names && q.name == 0) {
+				continue next
+			}
+		}
+		out = append(out, p.doc)
+	}
+	return out
 }
 
-// idsOf maps service rids to ids, keeping their order.
-func idsOf(ctx context.Context, q store.Querier, rids []int64) ([]string, error) {
-	rows, err := q.QueryContext(ctx, `SELECT rid, id FROM dir_services WHERE rid IN `+inJSONInt(q.Engine()), jsonParam(rids))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	byRID := make(map[int64]string, len(rids))
-	for rows.Next() {
-		var rid int64
-		var id string
-		if err := rows.Scan(&rid, &id); err != nil {
-			return nil, err
-		}
-		byRID[rid] = id
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	out := make([]string, 0, len(rids))
-	for _, rid := range rids {
-		if id, ok := byRID[rid]; ok {
-			out = append(out, id)
+func docsOf(l []post, names bool) []int32 {
+	out := make([]int32, 0, len(l))
+	for _, p := range l {
+		if !names || p.name > 0 {
+			out = append(out, p.doc)
 		}
 	}
-	return out, nil
+	return out
 }
 
-// sqliteMatch is an FTS5 query matching every word, or any with anyWord
-// (each quoted, so no word is read as an operator).
-func sqliteMatch(ws []string, anyWord bool) string {
-	q := make([]string, len(ws))
-	for i, w := range ws {
-		q[i] = `"` + w + `"`
+// union merges lists in doc order into one without repeats.
+func union(lists [][]int32) []int32 {
+	var nonEmpty [][]int32
+	total := 0
+	for _, l := range lists {
+		if len(l) > 0 {
+			nonEmpty = append(nonEmpty, l)
+			total += len(l)
+		}
 	}
-	if anyWord {
-		return strings.Join(q, " OR ")
+	switch len(nonEmpty) {
+	case 0:
+		return nil
+	case 1:
+		return nonEmpty[0]
 	}
-	return strings.Join(q, " AND ")
+	out := make([]int32, 0, total)
+	at := make([]int, len(nonEmpty))
+	for {
+		doc := int32(math.MaxInt32)
+		for k, l := range nonEmpty {
+			if at[k] < len(l) && l[at[k]] < doc {
+				doc = l[at[k]]
+			}
+		}
+		if doc == math.MaxInt32 {
+			return out
+		}
+		out = append(out, doc)
+		for k, l := range nonEmpty {
+			if at[k] < len(l) && l[at[k]] == doc {
+				at[k]++
+			}
+		}
+	}
+}
+
+// selector keeps the best k candidates seen: a heap whose root is the
+// worst kept, so each candidate costs a comparison and, rarely, log k
+// moves. Exhaustive keeps all and sorts them at the end.
+type selector struct {
+	k          int
+	exhaustive bool
+	heap       []candidate
+}
+
+func newSelector(k int, exhaustive bool) *selector {
+	return &selector{k: k, exhaustive: exhaustive}
+}
+
+func (s *selector) add(c candidate) {
+	if s.exhaustive {
+		s.heap = append(s.heap, c)
+		return
+	}
+	if len(s.heap) < s.k {
+		s.heap = append(s.heap, c)
+		for i := len(s.heap) - 1; i > 0; {
+			p := (i - 1) / 2
+			if !s.heap[p].before(&s.heap[i]) {
+				break
+			}
+			s.heap[p], s.heap[i] = s.heap[i], s.heap[p]
+			i = p
+		}
+		return
+	}
+	if s.k == 0 || !c.before(&s.heap[0]) {
+		return
+	}
+	s.heap[0] = c
+	for i := 0; ; {
+		l, r, worst := 2*i+1, 2*i+2, i
+		if l < len(s.heap) && s.heap[worst].before(&s.heap[l]) {
+			worst = l
+		}
+		if r < len(s.heap) && s.heap[worst].before(&s.heap[r]) {
+			worst = r
+		}
+		if worst == i {
+			return
+		}
+		s.heap[i], s.heap[worst] = s.heap[worst], s.heap[i]
+		i = worst
+	}
+}
+
+// best returns the kept candidates from place offset on, best first.
+func (s *selector) best(offset int) []candidate {
+	slices.SortFunc(s.heap, func(a, b candidate) int {
+		if a.before(&b) {
+			return -1
+		}
+		return 1
+	})
+	if offset >= len(s.heap) {
+		return nil
+	}
+	end := len(s.heap)
+	if s.exhaustive {
+		end = min(end, s.k)
+	}
+	return s.heap[offset:end]
 }

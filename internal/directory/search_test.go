@@ -88,8 +88,9 @@ func TestSearchRelevance(t *testing.T) {
 	}
 	seeded(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
+		ix := NewIndex()
 		for _, tc := range relevance {
-			res, err := Search(ctx, db, Query{Text: tc.query, Limit: 10, Usable: true})
+			res, err := ix.Search(ctx, db, Query{Text: tc.query, Limit: 10, Usable: true})
 			if err != nil {
 				t.Fatalf("%q: %v", tc.query, err)
 			}
@@ -112,7 +113,7 @@ func TestCrisisPutsTwentyFourHourLinesFirst(t *testing.T) {
 	seeded(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		for _, q := range []string{"suicidal", "can't cope", "cant cope", "I feel desperate and drink too much"} {
-			res, err := Search(ctx, db, Query{Text: q, Limit: 5, Usable: true})
+			res, err := NewIndex().Search(ctx, db, Query{Text: q, Limit: 5, Usable: true})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -139,7 +140,7 @@ func TestSearchCorrectsTypos(t *testing.T) {
 			"dyslexa":          "dyslexia",
 			"psychiatrst help": "psychiatrist help",
 		} {
-			res, err := Search(ctx, db, Query{Text: typed})
+			res, err := NewIndex().Search(ctx, db, Query{Text: typed})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -150,7 +151,7 @@ func TestSearchCorrectsTypos(t *testing.T) {
 		// Words the directory knows, short words and everyday words are
 		// left alone.
 		for _, typed := range []string{"gambling", "GMC", "drinking too much", "bma"} {
-			res, err := Search(ctx, db, Query{Text: typed})
+			res, err := NewIndex().Search(ctx, db, Query{Text: typed})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -172,7 +173,7 @@ func TestSearchFiltersCombine(t *testing.T) {
 		names := func(q Query) []string {
 			t.Helper()
 			q.Limit = 100
-			res, err := Search(ctx, db, q)
+			res, err := NewIndex().Search(ctx, db, q)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -230,15 +231,15 @@ func TestSearchFiltersCombine(t *testing.T) {
 			t.Errorf("alcohol + open 24 hours = %q", got)
 		}
 		// Paging: a page past the end still knows the total.
-		res, err := Search(ctx, db, Query{Text: "wellbeing", Limit: 5, Offset: 500})
+		res, err := NewIndex().Search(ctx, db, Query{Text: "wellbeing", Limit: 5, Offset: 500})
 		if err != nil || len(res.IDs) != 0 || res.Total == 0 {
 			t.Errorf("page past the end: %d ids, total %d, %v", len(res.IDs), res.Total, err)
 		}
 	})
 }
 
-// TestFastRankingIsExact checks that the shortcut for one need and no
-// filters ranks and counts exactly as ranking every candidate does.
+// TestFastRankingIsExact checks that keeping only the best candidates as
+// they come ranks and counts exactly as sorting every candidate does.
 func TestFastRankingIsExact(t *testing.T) {
 	seeded(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
@@ -253,12 +254,12 @@ func TestFastRankingIsExact(t *testing.T) {
 				{Text: text, Limit: 50},
 				{Text: text, Limit: 5, Offset: 200},
 			} {
-				fast, err := Search(ctx, db, q)
+				fast, err := NewIndex().Search(ctx, db, q)
 				if err != nil {
 					t.Fatal(err)
 				}
 				q.exhaustive = true
-				full, err := Search(ctx, db, q)
+				full, err := NewIndex().Search(ctx, db, q)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -290,12 +291,12 @@ func TestFastRankingIsExactOnASyntheticDirectory(t *testing.T) {
 		}
 		for _, text := range benchQueries {
 			for _, q := range []Query{{Text: text, Usable: true, Limit: 20}, {Text: text, Limit: 10, Offset: 30}} {
-				fast, err := Search(ctx, db, q)
+				fast, err := NewIndex().Search(ctx, db, q)
 				if err != nil {
 					t.Fatal(err)
 				}
 				q.exhaustive = true
-				full, err := Search(ctx, db, q)
+				full, err := NewIndex().Search(ctx, db, q)
 				if err != nil {
 					t.Fatal(err)
 				}

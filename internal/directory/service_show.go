@@ -31,7 +31,7 @@ func (h *handlers) show(w http.ResponseWriter, r *http.Request) {
 		h.srv.Error(w, r, http.StatusNotFound)
 		return
 	}
-	vocab, err := loadVocabulary(ctx, h.db)
+	vocab, err := h.index.vocabulary(ctx, h.db)
 	if err != nil {
 		h.srv.ServerError(w, r, err)
 		return

@@ -228,7 +228,7 @@ func options(terms []Term, selected ...string) []option {
 // search is GET /services: the one box, the filters and the results.
 func (h *handlers) search(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	vocab, err := loadVocabulary(ctx, h.db)
+	vocab, err := h.index.vocabulary(ctx, h.db)
 	if err != nil {
 		h.srv.ServerError(w, r, err)
 		return
@@ -259,7 +259,7 @@ func (h *handlers) search(w http.ResponseWriter, r *http.Request) {
 		h.srv.Render(w, r, http.StatusUnprocessableEntity, "directory/search.html", web.Page{Title: "Find support", Form: form, Data: page})
 		return
 	}
-	res, err := Search(ctx, h.db, p.query(vocab))
+	res, err := h.index.Search(ctx, h.db, p.query(vocab))
 	if err != nil {
 		h.srv.ServerError(w, r, err)
 		return
@@ -298,7 +298,7 @@ func (h *handlers) search(w http.ResponseWriter, r *http.Request) {
 	}
 	if res.Total == 0 {
 		page.BrowseNeeds = options(vocab.in(TaxNeeds))
-		lines, err := Search(ctx, h.db, Query{Open24h: true, Usable: true, Limit: 10})
+		lines, err := h.index.Search(ctx, h.db, Query{Open24h: true, Usable: true, Limit: 10})
 		if err != nil {
 			h.srv.ServerError(w, r, err)
 			return

@@ -38,8 +38,8 @@ func ParseSynonyms(b []byte) (*SynonymFile, error) {
 	return &f, nil
 }
 
-// ReplaceSynonyms makes the synonym map exactly f, inside tx, and
-// rebuilds the vocabulary that typo correction uses. Two phrases that read
+// ReplaceSynonyms makes the synonym map exactly f, inside tx; search
+// indexes rebuild once tx commits. Two phrases that read
 // the same once folded ("can't cope", "cant cope") must name the same need.
 func ReplaceSynonyms(ctx context.Context, tx *store.Tx, f *SynonymFile) error {
 	norms := map[string]string{}
@@ -73,19 +73,16 @@ func ReplaceSynonyms(ctx context.Context, tx *store.Tx, f *SynonymFile) error {
 	if err := insertRows(ctx, tx, "dir_synonyms", []column{{"phrase", "text"}, {"norm", "text"}, {"code", "text"}}, phrases); err != nil {
 		return err
 	}
-	w, err := serviceWords(ctx, tx)
-	if err != nil {
-		return err
-	}
-	return rebuildVocab(ctx, tx, w)
+	return touch(ctx, tx)
 }
 
 // needMatch is a needs term that a search's words name through the
 // synonym map.
 type needMatch struct {
-	code, termID string
-	priority24h  bool
-	phrase       string // the folded phrase that matched
+	code        string
+	term        int32 // its term number in the index
+	priority24h bool
+	phrase      string // the folded phrase that matched
 }
 
 // maxPhraseWords bounds the phrases looked up: no synonym is longer.
@@ -95,40 +92,13 @@ const maxPhraseWords = 5
 // first: words taken by a longer phrase ("hearing loss") are not matched
 // again by a shorter one ("hearing"). Each need is returned once, in the
 // order first matched; used marks the words a phrase took.
-func matchNeeds(ctx context.Context, q store.Querier, ws []string) (needs []needMatch, used []bool, err error) {
+func (s *snapshot) matchNeeds(ws []string) (needs []needMatch, used []bool) {
 	used = make([]bool, len(ws))
-	var grams []string
-	for i := range ws {
-		for n := 1; n <= maxPhraseWords && i+n <= len(ws); n++ {
-			grams = append(grams, strings.Join(ws[i:i+n], " "))
-		}
-	}
-	if len(grams) == 0 {
-		return nil, used, nil
-	}
-	rows, err := q.QueryContext(ctx, `SELECT s.norm, n.code, n.priority_24h, t.id
-		FROM dir_synonyms s JOIN dir_synonym_needs n ON n.code = s.code JOIN dir_terms t ON t.code = n.code
-		WHERE s.norm IN `+inJSON(q.Engine()), jsonParam(grams))
-	if err != nil {
-		return nil, nil, err
-	}
-	defer rows.Close()
-	found := map[string]needMatch{}
-	for rows.Next() {
-		var m needMatch
-		if err := rows.Scan(&m.phrase, &m.code, &m.priority24h, &m.termID); err != nil {
-			return nil, nil, err
-		}
-		found[m.phrase] = m
-	}
-	if err := rows.Err(); err != nil {
-		return nil, nil, err
-	}
 	seen := map[string]bool{}
 	for i := 0; i < len(ws); {
 		step := 1
 		for n := min(maxPhraseWords, len(ws)-i); n >= 1; n-- {
-			if m, ok := found[strings.Join(ws[i:i+n], " ")]; ok {
+			if m, ok := s.synonyms[strings.Join(ws[i:i+n], " ")]; ok {
 				if !seen[m.code] {
 					seen[m.code] = true
 					needs = append(needs, m)
@@ -142,5 +112,5 @@ func matchNeeds(ctx context.Context, q store.Querier, ws []string) (needs []need
 		}
 		i += step
 	}
-	return needs, used, nil
+	return needs, used
 }

@@ -141,7 +141,7 @@ func TestMyList(t *testing.T) {
 		c := in.Client(t)
 		const sdt, gamcare = "Sick Doctors Trust", "Gamcare"
 		id := func(q string) string {
-			res, err := directory.Search(context.Background(), in.App.DB, directory.Query{Text: q, Limit: 1})
+			res, err := directory.NewIndex().Search(context.Background(), in.App.DB, directory.Query{Text: q, Limit: 1})
 			if err != nil || len(res.IDs) == 0 {
 				t.Fatalf("%s: %v", q, err)
 			}
@@ -224,7 +224,7 @@ func TestReportAProblem(t *testing.T) {
 	eachEngine(t, func(t *testing.T, in *apptest.Instance) {
 		ctx := context.Background()
 		c := in.Client(t)
-		res, err := directory.Search(ctx, in.App.DB, directory.Query{Text: "Sick Doctors Trust", Limit: 1})
+		res, err := directory.NewIndex().Search(ctx, in.App.DB, directory.Query{Text: "Sick Doctors Trust", Limit: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
