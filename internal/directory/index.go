@@ -85,13 +85,13 @@ type snapshot struct {
 	// words is how many services use each folded word (numbers left
 	// out), for leaving common words out of matching and for typo
 	// correction; synonym words no service uses are there with 0.
-	words    map[string]int
-	vocab    []string           // the words, for deletes to point into
-	deletes  map[string][]int32 // spellings a letter or two shorter → vocab
-	synonyms map[string]needMatch
-	byTerm   [][]termPost // services with each term (by term number), in doc order
-	termNo   map[string]int32
-	termTax  []string // taxonomy id of each term number
+	words      map[string]int
+	vocab      []string           // the words, for deletes to point into
+	deletes    map[string][]int32 // spellings a letter or two shorter → vocab
+	synonyms   map[string]needMatch
+	byTerm     [][]termPost // services with each term (by term number), in doc order
+	termNo     map[string]int32
+	termTax    []string // taxonomy id of each term number
 	vocabulary *vocabulary
 }
 
