@@ -67,21 +67,32 @@ type termPost struct {
 type indexed struct {
 	id       string
 	org      string
-	sortName string // folded name, for the name tier and ordering
-	usable   bool   // active or temporarily closed
-	open24h  bool
+	sortName string // folded name
 	modified time.Time
 	terms    []int32 // term numbers, ascending
 	hours    []span
 }
 
+// Flags of a service, kept apart from the rest so that checking them for
+// the thousands of services a need matches reads one compact array.
+const (
+	flagUsable  uint8 = 1 << iota // active or temporarily closed
+	flagOpen24h                   // open every minute of every day
+)
+
 // snapshot is the index at one generation. It never changes once built.
 type snapshot struct {
-	gen      int64
-	docs     []indexed
-	docLen   []uint32 // words in all columns, as bm25 counts length
-	avgLen   float64
-	postings map[string][]post // by stem, each in doc order
+	gen   int64
+	docs  []indexed
+	flags []uint8 // by doc
+	// nameWords are the distinct words of every name (sort_name), in
+	// order, and nameDocs the services each is in: the name tier looks
+	// up the names with a word starting with what was typed.
+	nameWords []string
+	nameDocs  [][]int32
+	docLen    []uint32 // words in all columns, as bm25 counts length
+	avgLen    float64
+	postings  map[string][]post // by stem, each in doc order
 	// words is how many services use each folded word (numbers left
 	// out), for leaving common words out of matching and for typo
 	// correction; synonym words no service uses are there with 0.
@@ -93,6 +104,56 @@ type snapshot struct {
 	termNo     map[string]int32
 	termTax    []string // taxonomy id of each term number
 	vocabulary *vocabulary
+
+	// shown holds the listings result cards have shown at this
+	// generation, parsed, so that a page of results for a common need
+	// reads no JSON (see listings).
+	mu    sync.Mutex
+	shown map[string]listing
+}
+
+// maxShown bounds the listings a snapshot keeps parsed: every service of
+// a real directory, and the most shown of a large one.
+const maxShown = 4096
+
+// listings returns the services with the given ids as loadListings does
+// (with their tags), from those already parsed at this generation where
+// it can.
+func (s *snapshot) listings(ctx context.Context, q store.Querier, ids []string) ([]listing, error) {
+	found := make(map[string]listing, len(ids))
+	var missing []string
+	s.mu.Lock()
+	for _, id := range ids {
+		if l, ok := s.shown[id]; ok {
+			found[id] = l
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	s.mu.Unlock()
+	if len(missing) > 0 {
+		ls, err := loadListings(ctx, q, s.vocabulary, missing)
+		if err != nil {
+			return nil, err
+		}
+		s.mu.Lock()
+		if s.shown == nil || len(s.shown)+len(ls) > maxShown {
+			s.shown = make(map[string]listing, len(ls)) // start afresh rather than track use
+		}
+		for _, l := range ls {
+			s.shown[l.Service.ID] = l
+			found[l.Service.ID] = l
+		}
+		s.mu.Unlock()
+	}
+	out := make([]listing, 0, len(ids))
+	for _, id := range ids {
+		if l, ok := found[id]; ok {
+			out = append(out, l)
+			delete(found, id) // each once, as loadListings gives them
+		}
+	}
+	return out, nil
 }
 
 // current returns the index at the database's generation, rebuilding it
@@ -236,21 +297,37 @@ func (s *snapshot) readServices(ctx context.Context, q store.Querier) (map[int64
 	st := stemmer{}
 	tf := map[string]*post{}
 	seen := map[string]bool{}
+	nameDocs := map[string][]int32{}
 	var total uint64
 	for rows.Next() {
 		var rid int64
 		var d indexed
 		var status string
+		var open24h bool
 		var modified store.Time
 		var cols [3]string
-		if err := rows.Scan(&rid, &d.id, &d.org, &d.sortName, &status, &d.open24h, &modified, &cols[0], &cols[1], &cols[2]); err != nil {
+		if err := rows.Scan(&rid, &d.id, &d.org, &d.sortName, &status, &open24h, &modified, &cols[0], &cols[1], &cols[2]); err != nil {
 			return nil, err
 		}
 		d.modified = modified.Time
-		d.usable = status == hsds.StatusActive || status == hsds.StatusTemporarilyClosed
+		var flags uint8
+		if status == hsds.StatusActive || status == hsds.StatusTemporarilyClosed {
+			flags |= flagUsable
+		}
+		if open24h {
+			flags |= flagOpen24h
+		}
 		doc := int32(len(s.docs))
 		rids[rid] = doc
 		s.docs = append(s.docs, d)
+		s.flags = append(s.flags, flags)
+		clear(seen)
+		for _, w := range strings.Fields(d.sortName) {
+			if !seen[w] {
+				seen[w] = true
+				nameDocs[w] = append(nameDocs[w], doc)
+			}
+		}
 		clear(tf)
 		clear(seen)
 		var n uint32
@@ -293,6 +370,14 @@ func (s *snapshot) readServices(ctx context.Context, q store.Querier) (map[int64
 	}
 	if len(s.docs) > 0 {
 		s.avgLen = float64(total) / float64(len(s.docs))
+	}
+	for w := range nameDocs {
+		s.nameWords = append(s.nameWords, w)
+	}
+	slices.Sort(s.nameWords)
+	s.nameDocs = make([][]int32, len(s.nameWords))
+	for i, w := range s.nameWords {
+		s.nameDocs[i] = nameDocs[w]
 	}
 	return rids, nil
 }

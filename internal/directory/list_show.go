@@ -19,12 +19,8 @@ type listPage struct {
 func (h *handlers) loadList(w http.ResponseWriter, r *http.Request) (listPage, bool) {
 	var p listPage
 	ids := h.myList(r)
-	vocab, err := h.index.vocabulary(r.Context(), h.db)
-	if err != nil {
-		h.srv.ServerError(w, r, err)
-		return p, false
-	}
-	if p.Cards, err = h.cards(r.Context(), vocab, ids, setOf(ids)); err != nil {
+	var err error
+	if p.Cards, err = h.cards(r.Context(), ids, setOf(ids)); err != nil {
 		h.srv.ServerError(w, r, err)
 		return p, false
 	}

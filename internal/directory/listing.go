@@ -2,9 +2,10 @@ package directory
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
+
+	jsonv2 "github.com/go-json-experiment/json"
 
 	"github.com/psu-project/psu/internal/directory/hsds"
 	"github.com/psu-project/psu/internal/store"
@@ -48,10 +49,10 @@ func loadListings(ctx context.Context, q store.Querier, v *vocabulary, ids []str
 		if err := rows.Scan(&id, &sdoc, &l.Open24h, &l.LastModified, &odoc); err != nil {
 			return nil, fmt.Errorf("directory: load services: %w", err)
 		}
-		if err := json.Unmarshal([]byte(sdoc), &l.Service); err != nil {
+		if err := jsonv2.Unmarshal([]byte(sdoc), &l.Service); err != nil {
 			return nil, fmt.Errorf("directory: service %s: %w", id, err)
 		}
-		if err := json.Unmarshal([]byte(odoc), &l.Organization); err != nil {
+		if err := jsonv2.Unmarshal([]byte(odoc), &l.Organization); err != nil {
 			return nil, fmt.Errorf("directory: organization of service %s: %w", id, err)
 		}
 		l.LastModified = l.LastModified.UTC()

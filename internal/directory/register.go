@@ -42,7 +42,8 @@ type handlers struct {
 }
 
 // Register loads the embedded seed on a database that has never had a
-// directory, then adds the directory's pages and the HSDS API to srv.
+// directory, builds the search index, then adds the directory's pages and
+// the HSDS API to srv.
 func Register(ctx context.Context, srv *web.Server, outbox *mail.Outbox, limiter *ratelimit.Limiter, sealer *seal.Sealer) error {
 	loaded, err := LoadSeed(ctx, srv.DB)
 	if err != nil {
@@ -59,6 +60,11 @@ func Register(ctx context.Context, srv *web.Server, outbox *mail.Outbox, limiter
 		return err
 	}
 	h := &handlers{srv: srv, db: srv.DB, outbox: outbox, limiter: limiter, sealer: sealer, index: NewIndex()}
+	// Build the search index now, so that the first person to search
+	// does not wait for it.
+	if _, err := h.index.current(ctx, srv.DB); err != nil {
+		return err
+	}
 	h.routes()
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -161,21 +162,26 @@ type searchWords struct {
 
 // filter is a Query's filters, resolved against the snapshot.
 type filter struct {
+	flags    uint8     // flags a service must have
+	narrow   bool      // any filter below is set
 	sets     [][]int32 // each must be met by one of its terms
 	nothing  bool      // a set names no term the directory has
 	taxonomy string
 	org      string
 	after    time.Time
-	open24h  bool
 	openNow  bool
 	day, min int
 	date     string
-	usable   bool
 }
 
 func (s *snapshot) filter(q Query) *filter {
-	f := &filter{taxonomy: q.TaxonomyID, org: q.OrganizationID, after: q.ModifiedAfter,
-		open24h: q.Open24h, openNow: q.OpenNow, usable: q.Usable}
+	f := &filter{taxonomy: q.TaxonomyID, org: q.OrganizationID, after: q.ModifiedAfter, openNow: q.OpenNow}
+	if q.Usable {
+		f.flags |= flagUsable
+	}
+	if q.Open24h {
+		f.flags |= flagOpen24h
+	}
 	for _, set := range q.TermSets {
 		var nos []int32
 		for _, id := range set {
@@ -195,16 +201,21 @@ func (s *snapshot) filter(q Query) *filter {
 		}
 		f.day, f.min, f.date = ukNow(now)
 	}
+	f.narrow = len(f.sets) > 0 || f.taxonomy != "" || f.org != "" || !f.after.IsZero() || f.openNow
 	return f
 }
 
-// keep reports whether service d passes every filter.
-func (f *filter) keep(s *snapshot, d *indexed) bool {
+// keep reports whether service doc passes every filter.
+func (f *filter) keep(s *snapshot, doc int32) bool {
+	if f.nothing || s.flags[doc]&f.flags != f.flags {
+		return false
+	}
+	if !f.narrow {
+		return true
+	}
+	d := &s.docs[doc]
 	switch {
-	case f.nothing,
-		f.usable && !d.usable,
-		f.open24h && !d.open24h,
-		f.org != "" && d.org != f.org,
+	case f.org != "" && d.org != f.org,
 		!f.after.IsZero() && d.modified.Before(f.after):
 		return false
 	}
@@ -229,7 +240,7 @@ func (f *filter) keep(s *snapshot, d *indexed) bool {
 // filters, only the services of the smallest set are read.
 func (s *snapshot) browse(q Query, f *filter, res *Results) {
 	visit := func(doc int32) {
-		if !f.keep(s, &s.docs[doc]) {
+		if !f.keep(s, doc) {
 			return
 		}
 		if res.Total >= q.Offset && res.Total < q.Offset+q.Limit {
@@ -304,19 +315,27 @@ const notNeeded = 1000
 // match, and fills res with the page query asks for.
 func (s *snapshot) ranked(q Query, f *filter, sw searchWords, needs []needMatch, res *Results) {
 	*res = Results{Corrected: res.Corrected, Needs: res.Needs}
-	hits := s.hits(sw, len(needs) > 0 && len(sw.names) > 0)
-	agg := s.needed(needs)
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	hits := s.hits(sc, sw, len(needs) > 0 && len(sw.names) > 0)
+	agg := s.needed(sc, needs)
+	tier := s.namesWithEvery(sw.names)
 	top := newSelector(q.Offset+q.Limit, q.exhaustive)
+	t := 0
 	consider := func(c candidate, isHit bool) {
-		d := &s.docs[c.doc]
-		if !f.keep(s, d) {
+		if !f.keep(s, c.doc) {
 			return
 		}
-		c.tier = isHit && nameHasEvery(d.sortName, sw.names)
+		if isHit {
+			for t < len(tier) && tier[t] < c.doc {
+				t++
+			}
+			c.tier = t < len(tier) && tier[t] == c.doc
+		}
 		res.Total++
 		top.add(c)
 	}
-	// Both lists are in doc order: merge them.
+	// Both lists, and the name tier, are in doc order: merge them.
 	i, j := 0, 0
 	for i < len(hits) || j < len(agg) {
 		switch {
@@ -339,33 +358,70 @@ func (s *snapshot) ranked(q Query, f *filter, sw searchWords, needs []needMatch,
 	}
 }
 
-// nameHasEvery reports whether a folded name has, for each word, a word
-// that starts with it ("doctor" finds "Sick Doctors Trust").
-func nameHasEvery(name string, ws []string) bool {
-	if len(ws) == 0 {
-		return false
-	}
-	padded := " " + name
-	for _, w := range ws {
-		if !strings.Contains(padded, " "+w) {
-			return false
+// namesWithEvery returns, in doc order, the services whose name has, for
+// each of ws, a word that starts with it ("doctor" finds "Sick Doctors
+// Trust").
+func (s *snapshot) namesWithEvery(ws []string) []int32 {
+	var out []int32
+	for i, w := range ws {
+		var lists [][]int32
+		for k, _ := slices.BinarySearch(s.nameWords, w); k < len(s.nameWords) && strings.HasPrefix(s.nameWords[k], w); k++ {
+			lists = append(lists, s.nameDocs[k])
+		}
+		docs := union(lists)
+		if i == 0 {
+			out = docs
+			continue
+		}
+		out = intersectDocs(out, docs)
+		if len(out) == 0 {
+			return nil
 		}
 	}
-	return true
+	return out
 }
+
+// intersectDocs is the docs in both a and b, in doc order.
+func intersectDocs(a, b []int32) []int32 {
+	var out []int32
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case b[j] < a[i]:
+			j++
+		default:
+			out = append(out, a[i])
+			i++
+			j++
+		}
+	}
+	return out
+}
+
+// scratch is the working memory of one ranked search, reused so that the
+// thousands of candidates a common need brings allocate nothing new.
+type scratch struct {
+	match, names, all []int32
+	hits              []hit
+	agg               []candidate
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
 // needed gathers, in doc order, the services with any of the named needs
 // and what ranking reads of them.
-func (s *snapshot) needed(needs []needMatch) []candidate {
+func (s *snapshot) needed(sc *scratch, needs []needMatch) []candidate {
 	if len(needs) == 0 {
 		return nil
 	}
-	var out []candidate
+	out := sc.agg[:0]
+	defer func() { sc.agg = out[:0] }()
 	if len(needs) == 1 {
 		l := s.byTerm[needs[0].term]
-		out = make([]candidate, len(l))
+		out = slices.Grow(out, len(l))[:len(l)]
 		for i, p := range l {
-			out[i] = candidate{doc: p.doc, n: 1, first: p.pos, p24: needs[0].priority24h && s.docs[p.doc].open24h}
+			out[i] = candidate{doc: p.doc, n: 1, first: p.pos, p24: needs[0].priority24h && s.flags[p.doc]&flagOpen24h != 0}
 		}
 		return out
 	}
@@ -389,7 +445,7 @@ func (s *snapshot) needed(needs []needMatch) []candidate {
 			c.n++
 			c.first = min(c.first, l[at[k]].pos)
 			c.qpos = min(c.qpos, int16(k))
-			c.p24 = c.p24 || (n.priority24h && s.docs[doc].open24h)
+			c.p24 = c.p24 || (n.priority24h && s.flags[doc]&flagOpen24h != 0)
 			at[k]++
 		}
 		out = append(out, c)
@@ -405,7 +461,7 @@ type hit struct {
 // hits finds, in doc order, the services whose text has every word of
 // sw.match (any with anyWord), and with nameHits those whose names have
 // every word of sw.names, scored by bm25 over those words.
-func (s *snapshot) hits(sw searchWords, nameHits bool) []hit {
+func (s *snapshot) hits(sc *scratch, sw searchWords, nameHits bool) []hit {
 	st := stemmer{}
 	stems := func(ws []string) []string {
 		var out []string
@@ -429,14 +485,11 @@ func (s *snapshot) hits(sw searchWords, nameHits bool) []hit {
 			score = append(score, scored{m, false})
 		}
 		if sw.anyWord {
-			docs := make([][]int32, len(lists))
-			for i, l := range lists {
-				docs[i] = docsOf(l, false)
-			}
-			sets = append(sets, union(docs))
+			sc.match = unionPosts(lists, sc.match[:0])
 		} else {
-			sets = append(sets, intersect(lists, false))
+			sc.match = intersect(lists, false, sc.match[:0])
 		}
+		sets = append(sets, sc.match)
 	}
 	if names := stems(sw.names); nameHits && len(names) > 0 {
 		lists := make([][]post, len(names))
@@ -446,15 +499,18 @@ func (s *snapshot) hits(sw searchWords, nameHits bool) []hit {
 				score = append(score, scored{m, true})
 			}
 		}
-		sets = append(sets, intersect(lists, true))
+		sc.names = intersect(lists, true, sc.names[:0])
+		sets = append(sets, sc.names)
 	}
-	docs := union(sets)
+	sc.all = unionInto(sets, sc.all[:0])
+	docs := sc.all
 	if len(docs) == 0 {
 		return nil
 	}
-	out := make([]hit, len(docs))
+	out := slices.Grow(sc.hits[:0], len(docs))[:len(docs)]
+	sc.hits = out
 	for i, d := range docs {
-		out[i].doc = d
+		out[i] = hit{doc: d}
 	}
 	n := float64(len(s.docs))
 	for _, sc := range score {
@@ -501,11 +557,11 @@ func seek(l []post, at *int, doc int32) (post, bool) {
 	return post{}, false
 }
 
-// intersect is the docs in every list (in the name column, with names),
-// in doc order.
-func intersect(lists [][]post, names bool) []int32 {
+// intersect appends to out the docs in every list (in the name column,
+// with names), in doc order.
+func intersect(lists [][]post, names bool, out []int32) []int32 {
 	if len(lists) == 0 {
-		return nil
+		return out
 	}
 	short := 0
 	for i, l := range lists {
@@ -514,7 +570,6 @@ func intersect(lists [][]post, names bool) []int32 {
 		}
 	}
 	at := make([]int, len(lists))
-	var out []int32
 next:
 	for _, p := range lists[short] {
 		if names && p.name == 0 {
@@ -534,33 +589,45 @@ next:
 	return out
 }
 
-func docsOf(l []post, names bool) []int32 {
-	out := make([]int32, 0, len(l))
-	for _, p := range l {
-		if !names || p.name > 0 {
-			out = append(out, p.doc)
+// unionPosts appends to out the docs in any of lists, in doc order.
+func unionPosts(lists [][]post, out []int32) []int32 {
+	at := make([]int, len(lists))
+	for {
+		doc := int32(math.MaxInt32)
+		for k, l := range lists {
+			if at[k] < len(l) && l[at[k]].doc < doc {
+				doc = l[at[k]].doc
+			}
+		}
+		if doc == math.MaxInt32 {
+			return out
+		}
+		out = append(out, doc)
+		for k, l := range lists {
+			if at[k] < len(l) && l[at[k]].doc == doc {
+				at[k]++
+			}
 		}
 	}
-	return out
 }
 
 // union merges lists in doc order into one without repeats.
-func union(lists [][]int32) []int32 {
+func union(lists [][]int32) []int32 { return unionInto(lists, nil) }
+
+// unionInto is union appending to out.
+func unionInto(lists [][]int32, out []int32) []int32 {
 	var nonEmpty [][]int32
-	total := 0
 	for _, l := range lists {
 		if len(l) > 0 {
 			nonEmpty = append(nonEmpty, l)
-			total += len(l)
 		}
 	}
 	switch len(nonEmpty) {
 	case 0:
-		return nil
+		return out
 	case 1:
-		return nonEmpty[0]
+		return append(out, nonEmpty[0]...)
 	}
-	out := make([]int32, 0, total)
 	at := make([]int, len(nonEmpty))
 	for {
 		doc := int32(math.MaxInt32)

@@ -286,7 +286,7 @@ func (h *handlers) search(w http.ResponseWriter, r *http.Request) {
 	list := h.myList(r)
 	page.ListCount = len(list)
 	inList := setOf(list)
-	if page.Results, err = h.cards(ctx, vocab, res.IDs, inList); err != nil {
+	if page.Results, err = h.cards(ctx, res.IDs, inList); err != nil {
 		h.srv.ServerError(w, r, err)
 		return
 	}
@@ -303,7 +303,7 @@ func (h *handlers) search(w http.ResponseWriter, r *http.Request) {
 			h.srv.ServerError(w, r, err)
 			return
 		}
-		if page.Lines24h, err = h.cards(ctx, vocab, lines.IDs, inList); err != nil {
+		if page.Lines24h, err = h.cards(ctx, lines.IDs, inList); err != nil {
 			h.srv.ServerError(w, r, err)
 			return
 		}

@@ -59,8 +59,12 @@ func cardFor(l listing, inList map[string]bool) cardView {
 	return c
 }
 
-func (h *handlers) cards(ctx context.Context, v *vocabulary, ids []string, inList map[string]bool) ([]cardView, error) {
-	ls, err := loadListings(ctx, h.db, v, ids)
+func (h *handlers) cards(ctx context.Context, ids []string, inList map[string]bool) ([]cardView, error) {
+	s, err := h.index.current(ctx, h.db)
+	if err != nil {
+		return nil, err
+	}
+	ls, err := s.listings(ctx, h.db, ids)
 	if err != nil {
 		return nil, err
 	}
