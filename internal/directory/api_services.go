@@ -133,7 +133,7 @@ func (h *handlers) apiServices(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	ls, err := loadListings(ctx, h.db, vocab, res.IDs)
+	ls, err := h.listings(ctx, res.IDs)
 	if err != nil {
 		h.fail(w, r, err)
 		return

@@ -59,12 +59,18 @@ func cardFor(l listing, inList map[string]bool) cardView {
 	return c
 }
 
-func (h *handlers) cards(ctx context.Context, ids []string, inList map[string]bool) ([]cardView, error) {
+// listings returns the services with the given ids, with their tags,
+// parsed once per generation of the directory (see snapshot.listings).
+func (h *handlers) listings(ctx context.Context, ids []string) ([]listing, error) {
 	s, err := h.index.current(ctx, h.db)
 	if err != nil {
 		return nil, err
 	}
-	ls, err := s.listings(ctx, h.db, ids)
+	return s.listings(ctx, h.db, ids)
+}
+
+func (h *handlers) cards(ctx context.Context, ids []string, inList map[string]bool) ([]cardView, error) {
+	ls, err := h.listings(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
