@@ -87,17 +87,15 @@ func (h *handlers) apiServices(w http.ResponseWriter, r *http.Request) {
 	} else {
 		q.Offset, q.Limit = pg.offset(), pg.perPage
 	}
-	res, err := h.index.Search(ctx, h.db, q)
+	snap, err := h.index.current(ctx, h.db)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
+	res := snap.search(q)
 	var vocab *vocabulary
 	if full {
-		if vocab, err = h.index.vocabulary(ctx, h.db); err != nil {
-			h.fail(w, r, err)
-			return
-		}
+		vocab = snap.vocabulary
 	}
 	shape := func(l listing) any {
 		switch {
@@ -133,7 +131,7 @@ func (h *handlers) apiServices(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	ls, err := h.listings(ctx, res.IDs)
+	ls, err := snap.listings(ctx, h.db, res.IDs)
 	if err != nil {
 		h.fail(w, r, err)
 		return

@@ -278,35 +278,30 @@ func buildSnapshot(ctx context.Context, q store.Querier) (*snapshot, error) {
 	return s, nil
 }
 
-// readServices reads every service and its search text in name order,
-// counting words and stems as it goes, and returns the doc number of
-// each rid.
+// readServices reads every service in name order, then the search text
+// of each in storage order (sequential reads, however large the
+// directory), counting words and stems as it goes. It returns the doc
+// number of each rid.
 func (s *snapshot) readServices(ctx context.Context, q store.Querier) (map[int64]int32, error) {
-	order := ` ORDER BY s.sort_name, s.id`
+	order := ` ORDER BY sort_name, id`
 	if q.Engine() == store.Postgres {
-		order = ` ORDER BY s.sort_name COLLATE "C", s.id COLLATE "C"` // byte order, as SQLite and Go sort
+		order = ` ORDER BY sort_name COLLATE "C", id COLLATE "C"` // byte order, as SQLite and Go sort
 	}
-	rows, err := q.QueryContext(ctx, `SELECT s.rid, s.id, s.organization_id, s.sort_name, s.status, s.open_24h, s.last_modified,
-		d.search_name, d.search_tags, d.search_body
-		FROM dir_services s JOIN dir_service_docs d ON d.service_rid = s.rid`+order)
+	rows, err := q.QueryContext(ctx, `SELECT rid, id, organization_id, sort_name, status, open_24h, last_modified FROM dir_services`+order)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	rids := map[int64]int32{}
-	st := stemmer{}
-	tf := map[string]*post{}
 	seen := map[string]bool{}
 	nameDocs := map[string][]int32{}
-	var total uint64
 	for rows.Next() {
 		var rid int64
 		var d indexed
 		var status string
 		var open24h bool
 		var modified store.Time
-		var cols [3]string
-		if err := rows.Scan(&rid, &d.id, &d.org, &d.sortName, &status, &open24h, &modified, &cols[0], &cols[1], &cols[2]); err != nil {
+		if err := rows.Scan(&rid, &d.id, &d.org, &d.sortName, &status, &open24h, &modified); err != nil {
 			return nil, err
 		}
 		d.modified = modified.Time
@@ -327,6 +322,44 @@ func (s *snapshot) readServices(ctx context.Context, q store.Querier) (map[int64
 				seen[w] = true
 				nameDocs[w] = append(nameDocs[w], doc)
 			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	for w := range nameDocs {
+		s.nameWords = append(s.nameWords, w)
+	}
+	slices.Sort(s.nameWords)
+	s.nameDocs = make([][]int32, len(s.nameWords))
+	for i, w := range s.nameWords {
+		s.nameDocs[i] = nameDocs[w]
+	}
+	return rids, s.readText(ctx, q, rids)
+}
+
+// readText reads the search text of every service into postings.
+func (s *snapshot) readText(ctx context.Context, q store.Querier, rids map[int64]int32) error {
+	rows, err := q.QueryContext(ctx, `SELECT service_rid, search_name, search_tags, search_body FROM dir_service_docs`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	s.docLen = make([]uint32, len(s.docs))
+	st := stemmer{}
+	tf := map[string]*post{}
+	seen := map[string]bool{}
+	var total uint64
+	for rows.Next() {
+		var rid int64
+		var cols [3]string
+		if err := rows.Scan(&rid, &cols[0], &cols[1], &cols[2]); err != nil {
+			return err
+		}
+		doc, ok := rids[rid]
+		if !ok {
+			continue // read from a later state: the generation check rebuilds
 		}
 		clear(tf)
 		clear(seen)
@@ -362,25 +395,24 @@ func (s *snapshot) readServices(ctx context.Context, q store.Querier) (map[int64
 		for stem, p := range tf {
 			s.postings[stem] = append(s.postings[stem], *p)
 		}
-		s.docLen = append(s.docLen, n)
+		s.docLen[doc] = n
 		total += uint64(n)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return err
+	}
+	for _, l := range s.postings {
+		if !slices.IsSortedFunc(l, comparePosts) {
+			slices.SortFunc(l, comparePosts)
+		}
 	}
 	if len(s.docs) > 0 {
 		s.avgLen = float64(total) / float64(len(s.docs))
 	}
-	for w := range nameDocs {
-		s.nameWords = append(s.nameWords, w)
-	}
-	slices.Sort(s.nameWords)
-	s.nameDocs = make([][]int32, len(s.nameWords))
-	for i, w := range s.nameWords {
-		s.nameDocs[i] = nameDocs[w]
-	}
-	return rids, nil
+	return nil
 }
+
+func comparePosts(a, b post) int { return int(a.doc - b.doc) }
 
 // sat adds one, stopping at the largest count a post holds: a word used
 // 65,535 times in one column ranks as if used that often.

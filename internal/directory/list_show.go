@@ -19,8 +19,12 @@ type listPage struct {
 func (h *handlers) loadList(w http.ResponseWriter, r *http.Request) (listPage, bool) {
 	var p listPage
 	ids := h.myList(r)
-	var err error
-	if p.Cards, err = h.cards(r.Context(), ids, setOf(ids)); err != nil {
+	snap, err := h.index.current(r.Context(), h.db)
+	if err != nil {
+		h.srv.ServerError(w, r, err)
+		return p, false
+	}
+	if p.Cards, err = h.cards(r.Context(), snap, ids, setOf(ids)); err != nil {
 		h.srv.ServerError(w, r, err)
 		return p, false
 	}

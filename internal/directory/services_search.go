@@ -228,11 +228,14 @@ func options(terms []Term, selected ...string) []option {
 // search is GET /services: the one box, the filters and the results.
 func (h *handlers) search(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	vocab, err := h.index.vocabulary(ctx, h.db)
+	// One index answers the whole page, however the directory changes
+	// meanwhile.
+	snap, err := h.index.current(ctx, h.db)
 	if err != nil {
 		h.srv.ServerError(w, r, err)
 		return
 	}
+	vocab := snap.vocabulary
 	form := web.NewForm(r.URL.Query())
 	p := parseSearch(r.URL.Query(), vocab, form)
 	page := searchPage{
@@ -259,11 +262,7 @@ func (h *handlers) search(w http.ResponseWriter, r *http.Request) {
 		h.srv.Render(w, r, http.StatusUnprocessableEntity, "directory/search.html", web.Page{Title: "Find support", Form: form, Data: page})
 		return
 	}
-	res, err := h.index.Search(ctx, h.db, p.query(vocab))
-	if err != nil {
-		h.srv.ServerError(w, r, err)
-		return
-	}
+	res := snap.search(p.query(vocab))
 	page.Total = res.Total
 	page.Pages = (res.Total + pageSize - 1) / pageSize
 	if p.page > max(page.Pages, 1) {
@@ -286,7 +285,7 @@ func (h *handlers) search(w http.ResponseWriter, r *http.Request) {
 	list := h.myList(r)
 	page.ListCount = len(list)
 	inList := setOf(list)
-	if page.Results, err = h.cards(ctx, res.IDs, inList); err != nil {
+	if page.Results, err = h.cards(ctx, snap, res.IDs, inList); err != nil {
 		h.srv.ServerError(w, r, err)
 		return
 	}
@@ -298,12 +297,8 @@ func (h *handlers) search(w http.ResponseWriter, r *http.Request) {
 	}
 	if res.Total == 0 {
 		page.BrowseNeeds = options(vocab.in(TaxNeeds))
-		lines, err := h.index.Search(ctx, h.db, Query{Open24h: true, Usable: true, Limit: 10})
-		if err != nil {
-			h.srv.ServerError(w, r, err)
-			return
-		}
-		if page.Lines24h, err = h.cards(ctx, lines.IDs, inList); err != nil {
+		lines := snap.search(Query{Open24h: true, Usable: true, Limit: 10})
+		if page.Lines24h, err = h.cards(ctx, snap, lines.IDs, inList); err != nil {
 			h.srv.ServerError(w, r, err)
 			return
 		}

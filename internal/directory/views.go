@@ -59,18 +59,10 @@ func cardFor(l listing, inList map[string]bool) cardView {
 	return c
 }
 
-// listings returns the services with the given ids, with their tags,
-// parsed once per generation of the directory (see snapshot.listings).
-func (h *handlers) listings(ctx context.Context, ids []string) ([]listing, error) {
-	s, err := h.index.current(ctx, h.db)
-	if err != nil {
-		return nil, err
-	}
-	return s.listings(ctx, h.db, ids)
-}
-
-func (h *handlers) cards(ctx context.Context, ids []string, inList map[string]bool) ([]cardView, error) {
-	ls, err := h.listings(ctx, ids)
+// cards are the result cards of the services with the given ids, from
+// the index the request is answered from.
+func (h *handlers) cards(ctx context.Context, snap *snapshot, ids []string, inList map[string]bool) ([]cardView, error) {
+	ls, err := snap.listings(ctx, h.db, ids)
 	if err != nil {
 		return nil, err
 	}
