@@ -87,21 +87,9 @@ func TestSearchRelevance(t *testing.T) {
 		t.Fatalf("only %d relevance cases; keep at least 30", len(relevance))
 	}
 	seeded(t, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
 		ix := NewIndex()
 		for _, tc := range relevance {
-			res, err := ix.Search(ctx, db, Query{Text: tc.query, Limit: 10, Usable: true})
-			if err != nil {
-				t.Fatalf("%q: %v", tc.query, err)
-			}
-			ls, err := loadListings(ctx, db, nil, res.IDs)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var names []string
-			for _, l := range ls {
-				names = append(names, l.Service.Name)
-			}
+			names := names(t, ix, db, Query{Text: tc.query, Limit: 10, Usable: true})
 			if i := slices.Index(names, tc.want); i < 0 || i >= tc.top {
 				t.Errorf("%q: %q is at %d, want in the top %d; got %q", tc.query, tc.want, i+1, tc.top, names)
 			}
@@ -170,23 +158,13 @@ func TestSearchFiltersCombine(t *testing.T) {
 			t.Fatal(err)
 		}
 		id := func(code string) string { return v.byCode[code].ID }
+		ix := NewIndex()
 		names := func(q Query) []string {
 			t.Helper()
 			q.Limit = 100
-			res, err := NewIndex().Search(ctx, db, q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if res.Total != len(res.IDs) {
-				t.Errorf("total %d but %d ids", res.Total, len(res.IDs))
-			}
-			ls, err := loadListings(ctx, db, nil, res.IDs)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var out []string
-			for _, l := range ls {
-				out = append(out, l.Service.Name)
+			out := names(t, ix, db, q)
+			if res, _ := ix.Search(ctx, db, q); res.Total != len(out) {
+				t.Errorf("total %d but %d services", res.Total, len(out))
 			}
 			return out
 		}
