@@ -238,10 +238,7 @@ func (im *importer) run(d *hsds.Dataset) error {
 	if err := im.resources(d.Resources); err != nil {
 		return err
 	}
-	if err := im.removeUnseenTaxonomies(d); err != nil {
-		return err
-	}
-	return nil
+	return im.removeUnseenTaxonomies(d)
 }
 
 func hashOf(parts ...[]byte) string {

@@ -39,8 +39,8 @@ func ParseSynonyms(b []byte) (*SynonymFile, error) {
 }
 
 // ReplaceSynonyms makes the synonym map exactly f, inside tx; search
-// indexes rebuild once tx commits. Two phrases that read
-// the same once folded ("can't cope", "cant cope") must name the same need.
+// indexes rebuild once tx commits. Two phrases that read the same once
+// folded ("can't cope", "cant cope") must name the same need.
 func ReplaceSynonyms(ctx context.Context, tx *store.Tx, f *SynonymFile) error {
 	norms := map[string]string{}
 	for _, n := range f.Needs {
