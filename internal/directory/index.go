@@ -29,8 +29,7 @@ import (
 // and a rolled-back change, whose generation no commit ever shows, cannot
 // leave an index built from what was never committed.
 
-// Index is the search index of one psu process. The zero value is not
-// usable: call NewIndex.
+// Index is the search index of one psu process, safe for concurrent use.
 type Index struct {
 	mu   sync.Mutex // one rebuild at a time; searches wait for it
 	snap atomic.Pointer[snapshot]
