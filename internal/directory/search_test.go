@@ -221,6 +221,7 @@ func TestSearchFiltersCombine(t *testing.T) {
 func TestFastRankingIsExact(t *testing.T) {
 	seeded(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
+		ix := NewIndex()
 		queries := []string{"Sick Doctors Trust", "gamcare", "xylophone"}
 		for _, r := range relevance {
 			queries = append(queries, r.query)
@@ -232,12 +233,12 @@ func TestFastRankingIsExact(t *testing.T) {
 				{Text: text, Limit: 50},
 				{Text: text, Limit: 5, Offset: 200},
 			} {
-				fast, err := NewIndex().Search(ctx, db, q)
+				fast, err := ix.Search(ctx, db, q)
 				if err != nil {
 					t.Fatal(err)
 				}
 				q.exhaustive = true
-				full, err := NewIndex().Search(ctx, db, q)
+				full, err := ix.Search(ctx, db, q)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -267,14 +268,15 @@ func TestFastRankingIsExactOnASyntheticDirectory(t *testing.T) {
 		if _, err := Import(ctx, db, big, "synthetic", nil); err != nil {
 			t.Fatal(err)
 		}
+		ix := NewIndex()
 		for _, text := range benchQueries {
 			for _, q := range []Query{{Text: text, Usable: true, Limit: 20}, {Text: text, Limit: 10, Offset: 30}} {
-				fast, err := NewIndex().Search(ctx, db, q)
+				fast, err := ix.Search(ctx, db, q)
 				if err != nil {
 					t.Fatal(err)
 				}
 				q.exhaustive = true
-				full, err := NewIndex().Search(ctx, db, q)
+				full, err := ix.Search(ctx, db, q)
 				if err != nil {
 					t.Fatal(err)
 				}
