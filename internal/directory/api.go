@@ -271,3 +271,25 @@ func (h *handlers) pathID(w http.ResponseWriter, r *http.Request) (string, bool)
 	}
 	return id, true
 }
+
+// vocabulary is the taxonomies and terms an API request reads; false when
+// they could not be read, the error already written.
+func (h *handlers) vocabulary(w http.ResponseWriter, r *http.Request) (*vocabulary, bool) {
+	v, err := h.index.vocabulary(r.Context(), h.db)
+	if err != nil {
+		h.fail(w, r, err)
+		return nil, false
+	}
+	return v, true
+}
+
+// detail is the id in the path of a GET …/{id} and the vocabulary; false
+// when either failed, the error already written.
+func (h *handlers) detail(w http.ResponseWriter, r *http.Request) (string, *vocabulary, bool) {
+	id, ok := h.pathID(w, r)
+	if !ok {
+		return "", nil, false
+	}
+	v, ok := h.vocabulary(w, r)
+	return id, v, ok
+}

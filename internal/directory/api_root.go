@@ -48,9 +48,8 @@ type profileTaxonomy struct {
 
 // apiProfile is GET /api/hsds/profile.
 func (h *handlers) apiProfile(w http.ResponseWriter, r *http.Request) {
-	vocab, err := h.index.vocabulary(r.Context(), h.db)
-	if err != nil {
-		h.fail(w, r, err)
+	vocab, ok := h.vocabulary(w, r)
+	if !ok {
 		return
 	}
 	p := profile{

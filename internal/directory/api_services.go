@@ -146,13 +146,8 @@ func (h *handlers) apiServices(w http.ResponseWriter, r *http.Request) {
 // apiService is GET /api/hsds/services/{id}: the service fully nested,
 // with its organisation.
 func (h *handlers) apiService(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.pathID(w, r)
+	id, vocab, ok := h.detail(w, r)
 	if !ok {
-		return
-	}
-	vocab, err := h.index.vocabulary(r.Context(), h.db)
-	if err != nil {
-		h.fail(w, r, err)
 		return
 	}
 	ls, err := loadListings(r.Context(), h.db, vocab, []string{id})

@@ -59,9 +59,8 @@ func (h *handlers) apiTaxonomies(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	vocab, err := h.index.vocabulary(r.Context(), h.db)
-	if err != nil {
-		h.fail(w, r, err)
+	vocab, ok := h.vocabulary(w, r)
+	if !ok {
 		return
 	}
 	var all []hsds.Taxonomy
@@ -79,13 +78,8 @@ func (h *handlers) apiTaxonomies(w http.ResponseWriter, r *http.Request) {
 
 // apiTaxonomy is GET /api/hsds/taxonomies/{id}.
 func (h *handlers) apiTaxonomy(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.pathID(w, r)
+	id, vocab, ok := h.detail(w, r)
 	if !ok {
-		return
-	}
-	vocab, err := h.index.vocabulary(r.Context(), h.db)
-	if err != nil {
-		h.fail(w, r, err)
 		return
 	}
 	t := vocab.taxByID[id]
@@ -105,9 +99,8 @@ func (h *handlers) apiTerms(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	vocab, err := h.index.vocabulary(r.Context(), h.db)
-	if err != nil {
-		h.fail(w, r, err)
+	vocab, ok := h.vocabulary(w, r)
+	if !ok {
 		return
 	}
 	var all []*hsds.TaxonomyTerm
@@ -131,13 +124,8 @@ func (h *handlers) apiTerms(w http.ResponseWriter, r *http.Request) {
 
 // apiTerm is GET /api/hsds/taxonomy_terms/{id}.
 func (h *handlers) apiTerm(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.pathID(w, r)
+	id, vocab, ok := h.detail(w, r)
 	if !ok {
-		return
-	}
-	vocab, err := h.index.vocabulary(r.Context(), h.db)
-	if err != nil {
-		h.fail(w, r, err)
 		return
 	}
 	t := vocab.byID[id]

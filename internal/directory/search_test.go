@@ -216,11 +216,27 @@ func TestSearchFiltersCombine(t *testing.T) {
 	})
 }
 
-// TestFastRankingIsExact checks that keeping only the best candidates as
-// they come ranks and counts exactly as sorting every candidate does.
+// sameAsExhaustive checks that keeping only the best candidates as they
+// come ranks and counts q exactly as sorting every candidate does.
+func sameAsExhaustive(t *testing.T, ix *Index, db *store.DB, q Query) {
+	t.Helper()
+	ctx := context.Background()
+	fast, err := ix.Search(ctx, db, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q.exhaustive = true
+	full, err := ix.Search(ctx, db, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fast.Total != full.Total || !slices.Equal(fast.IDs, full.IDs) {
+		t.Errorf("%q offset %d: fast gives %d %v, full gives %d %v", q.Text, q.Offset, fast.Total, fast.IDs, full.Total, full.IDs)
+	}
+}
+
 func TestFastRankingIsExact(t *testing.T) {
 	seeded(t, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
 		ix := NewIndex()
 		queries := []string{"Sick Doctors Trust", "gamcare", "xylophone"}
 		for _, r := range relevance {
@@ -233,25 +249,14 @@ func TestFastRankingIsExact(t *testing.T) {
 				{Text: text, Limit: 50},
 				{Text: text, Limit: 5, Offset: 200},
 			} {
-				fast, err := ix.Search(ctx, db, q)
-				if err != nil {
-					t.Fatal(err)
-				}
-				q.exhaustive = true
-				full, err := ix.Search(ctx, db, q)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if fast.Total != full.Total || !slices.Equal(fast.IDs, full.IDs) {
-					t.Errorf("%q offset %d: fast gives %d %v, full gives %d %v", text, q.Offset, fast.Total, fast.IDs, full.Total, full.IDs)
-				}
+				sameAsExhaustive(t, ix, db, q)
 			}
 		}
 	})
 }
 
 // TestFastRankingIsExactOnASyntheticDirectory repeats the check where ties
-// and shared needs abound.
+// and shared needs abound, with filters too.
 func TestFastRankingIsExactOnASyntheticDirectory(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
@@ -268,21 +273,21 @@ func TestFastRankingIsExactOnASyntheticDirectory(t *testing.T) {
 		if _, err := Import(ctx, db, big, "synthetic", nil); err != nil {
 			t.Fatal(err)
 		}
+		var phone string
+		for _, term := range d.TaxonomyTerms {
+			if term.Code == "phone-line" {
+				phone = term.ID
+			}
+		}
 		ix := NewIndex()
 		for _, text := range benchQueries {
-			for _, q := range []Query{{Text: text, Usable: true, Limit: 20}, {Text: text, Limit: 10, Offset: 30}} {
-				fast, err := ix.Search(ctx, db, q)
-				if err != nil {
-					t.Fatal(err)
-				}
-				q.exhaustive = true
-				full, err := ix.Search(ctx, db, q)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if fast.Total != full.Total || !slices.Equal(fast.IDs, full.IDs) {
-					t.Errorf("%q offset %d: fast gives %d %v, full gives %d %v", text, q.Offset, fast.Total, fast.IDs, full.Total, full.IDs)
-				}
+			for _, q := range []Query{
+				{Text: text, Usable: true, Limit: 20},
+				{Text: text, Limit: 10, Offset: 30},
+				{Text: text, Usable: true, Open24h: true, Limit: 10},
+				{Text: text, TermSets: [][]string{{phone}}, Limit: 10, Offset: 5},
+			} {
+				sameAsExhaustive(t, ix, db, q)
 			}
 		}
 	})
