@@ -473,6 +473,8 @@ func (s *snapshot) hits(sc *scratch, sw searchWords, nameHits bool) []hit {
 		return out
 	}
 	var sets [][]int32
+	// The stems ranked: those matched, and with nameHits the names'
+	// words, which count only where they are in a name.
 	type scored struct {
 		stem     string
 		nameOnly bool
@@ -513,8 +515,8 @@ func (s *snapshot) hits(sc *scratch, sw searchWords, nameHits bool) []hit {
 		out[i] = hit{doc: d}
 	}
 	n := float64(len(s.docs))
-	for _, sc := range score {
-		l := s.postings[sc.stem]
+	for _, w := range score {
+		l := s.postings[w.stem]
 		idf := math.Log((n - float64(len(l)) + 0.5) / (float64(len(l)) + 0.5))
 		if idf <= 0 {
 			idf = 1e-6
@@ -526,7 +528,7 @@ func (s *snapshot) hits(sc *scratch, sw searchWords, nameHits bool) []hit {
 				continue
 			}
 			tf := weightName * float64(p.name)
-			if !sc.nameOnly {
+			if !w.nameOnly {
 				tf += weightTags*float64(p.tags) + weightBody*float64(p.body)
 			}
 			if tf == 0 {
