@@ -146,11 +146,16 @@ func (h *handlers) apiServices(w http.ResponseWriter, r *http.Request) {
 // apiService is GET /api/hsds/services/{id}: the service fully nested,
 // with its organisation.
 func (h *handlers) apiService(w http.ResponseWriter, r *http.Request) {
-	id, vocab, ok := h.detail(w, r)
+	id, ok := h.pathID(w, r)
 	if !ok {
 		return
 	}
-	ls, err := loadListings(r.Context(), h.db, vocab, []string{id})
+	snap, err := h.index.current(r.Context(), h.db)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	ls, err := snap.listings(r.Context(), h.db, []string{id})
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -159,5 +164,5 @@ func (h *handlers) apiService(w http.ResponseWriter, r *http.Request) {
 		notFound(w, "service")
 		return
 	}
-	writeJSON(w, http.StatusOK, fullService(ls[0], vocab))
+	writeJSON(w, http.StatusOK, fullService(ls[0], snap.vocabulary))
 }

@@ -66,7 +66,6 @@ type termPost struct {
 type indexed struct {
 	id       string
 	org      string
-	sortName string // folded name
 	modified time.Time
 	terms    []int32 // term numbers, ascending
 	hours    []span
@@ -99,9 +98,8 @@ type snapshot struct {
 	vocab      []string           // the words, for deletes to point into
 	deletes    map[string][]int32 // spellings a letter or two shorter → vocab
 	synonyms   map[string]needMatch
-	byTerm     [][]termPost // services with each term (by term number), in doc order
-	termNo     map[string]int32
-	termTax    []string // taxonomy id of each term number
+	byTerm     [][]termPost     // services with each term (by term number), in doc order
+	termNo     map[string]int32 // term number by id: its place in vocabulary.terms
 	vocabulary *vocabulary
 
 	// shown holds the listings result cards have shown at this
@@ -117,7 +115,8 @@ const maxShown = 4096
 
 // listings returns the services with the given ids as loadListings does
 // (with their tags), from those already parsed at this generation where
-// it can.
+// it can. The listings are shared between requests: read them, never
+// change them.
 func (s *snapshot) listings(ctx context.Context, q store.Querier, ids []string) ([]listing, error) {
 	found := make(map[string]listing, len(ids))
 	var missing []string
@@ -257,7 +256,6 @@ func buildSnapshot(ctx context.Context, q store.Querier) (*snapshot, error) {
 		synonyms: map[string]needMatch{}, termNo: make(map[string]int32, len(voc.terms))}
 	for i, t := range voc.terms {
 		s.termNo[t.ID] = int32(i)
-		s.termTax = append(s.termTax, t.TaxonomyID)
 	}
 	s.byTerm = make([][]termPost, len(voc.terms))
 	rids, err := s.readServices(ctx, q)
@@ -297,10 +295,10 @@ func (s *snapshot) readServices(ctx context.Context, q store.Querier) (map[int64
 	for rows.Next() {
 		var rid int64
 		var d indexed
-		var status string
+		var sortName, status string
 		var open24h bool
 		var modified store.Time
-		if err := rows.Scan(&rid, &d.id, &d.org, &d.sortName, &status, &open24h, &modified); err != nil {
+		if err := rows.Scan(&rid, &d.id, &d.org, &sortName, &status, &open24h, &modified); err != nil {
 			return nil, err
 		}
 		d.modified = modified.Time
@@ -316,7 +314,7 @@ func (s *snapshot) readServices(ctx context.Context, q store.Querier) (map[int64
 		s.docs = append(s.docs, d)
 		s.flags = append(s.flags, flags)
 		clear(seen)
-		for _, w := range strings.Fields(d.sortName) {
+		for _, w := range strings.Fields(sortName) {
 			if !seen[w] {
 				seen[w] = true
 				nameDocs[w] = append(nameDocs[w], doc)
@@ -440,7 +438,7 @@ func (s *snapshot) readTerms(ctx context.Context, q store.Querier, rids map[int6
 		if !ok1 || !ok2 {
 			continue // read from a later state: the generation check rebuilds
 		}
-		s.byTerm[t] = append(s.byTerm[t], termPost{doc: doc, pos: int16(min(pos, 1000))})
+		s.byTerm[t] = append(s.byTerm[t], termPost{doc: doc, pos: int16(min(pos, notNeeded))})
 		s.docs[doc].terms = append(s.docs[doc].terms, t)
 	}
 	if err := rows.Err(); err != nil {

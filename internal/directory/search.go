@@ -224,7 +224,7 @@ func (f *filter) keep(s *snapshot, doc int32) bool {
 			return false
 		}
 	}
-	if f.taxonomy != "" && !slices.ContainsFunc(d.terms, func(t int32) bool { return s.termTax[t] == f.taxonomy }) {
+	if f.taxonomy != "" && !slices.ContainsFunc(d.terms, func(t int32) bool { return s.vocabulary.terms[t].TaxonomyID == f.taxonomy }) {
 		return false
 	}
 	if f.openNow && !slices.ContainsFunc(d.hours, func(h span) bool {
@@ -267,13 +267,11 @@ func (s *snapshot) browse(q Query, f *filter, res *Results) {
 			smallest, size = set, n
 		}
 	}
-	lists := make([][]int32, len(smallest))
+	lists := make([][]termPost, len(smallest))
 	for i, t := range smallest {
-		for _, p := range s.byTerm[t] {
-			lists[i] = append(lists[i], p.doc)
-		}
+		lists[i] = s.byTerm[t]
 	}
-	for _, doc := range union(lists) {
+	for _, doc := range unionBy(lists, termPostDoc, nil) {
 		visit(doc)
 	}
 }
@@ -487,7 +485,7 @@ func (s *snapshot) hits(sc *scratch, sw searchWords, nameHits bool) []hit {
 			score = append(score, scored{m, false})
 		}
 		if sw.anyWord {
-			sc.match = unionPosts(lists, sc.match[:0])
+			sc.match = unionBy(lists, postDoc, sc.match[:0])
 		} else {
 			sc.match = intersect(lists, false, sc.match[:0])
 		}
@@ -504,7 +502,7 @@ func (s *snapshot) hits(sc *scratch, sw searchWords, nameHits bool) []hit {
 		sc.names = intersect(lists, true, sc.names[:0])
 		sets = append(sets, sc.names)
 	}
-	sc.all = unionInto(sets, sc.all[:0])
+	sc.all = unionBy(sets, func(d int32) int32 { return d }, sc.all[:0])
 	docs := sc.all
 	if len(docs) == 0 {
 		return nil
@@ -591,64 +589,34 @@ next:
 	return out
 }
 
-// unionPosts appends to out the docs in any of lists, in doc order.
-func unionPosts(lists [][]post, out []int32) []int32 {
+// union merges lists in doc order into one without repeats.
+func union(lists [][]int32) []int32 { return unionBy(lists, func(d int32) int32 { return d }, nil) }
+
+// unionBy appends to out the docs in any of lists, each in doc order, in
+// doc order without repeats; doc reads an item's doc.
+func unionBy[T any](lists [][]T, doc func(T) int32, out []int32) []int32 {
 	at := make([]int, len(lists))
 	for {
-		doc := int32(math.MaxInt32)
+		next := int32(math.MaxInt32)
 		for k, l := range lists {
-			if at[k] < len(l) && l[at[k]].doc < doc {
-				doc = l[at[k]].doc
+			if at[k] < len(l) {
+				next = min(next, doc(l[at[k]]))
 			}
 		}
-		if doc == math.MaxInt32 {
+		if next == math.MaxInt32 {
 			return out
 		}
-		out = append(out, doc)
+		out = append(out, next)
 		for k, l := range lists {
-			if at[k] < len(l) && l[at[k]].doc == doc {
+			if at[k] < len(l) && doc(l[at[k]]) == next {
 				at[k]++
 			}
 		}
 	}
 }
 
-// union merges lists in doc order into one without repeats.
-func union(lists [][]int32) []int32 { return unionInto(lists, nil) }
-
-// unionInto is union appending to out.
-func unionInto(lists [][]int32, out []int32) []int32 {
-	var nonEmpty [][]int32
-	for _, l := range lists {
-		if len(l) > 0 {
-			nonEmpty = append(nonEmpty, l)
-		}
-	}
-	switch len(nonEmpty) {
-	case 0:
-		return out
-	case 1:
-		return append(out, nonEmpty[0]...)
-	}
-	at := make([]int, len(nonEmpty))
-	for {
-		doc := int32(math.MaxInt32)
-		for k, l := range nonEmpty {
-			if at[k] < len(l) && l[at[k]] < doc {
-				doc = l[at[k]]
-			}
-		}
-		if doc == math.MaxInt32 {
-			return out
-		}
-		out = append(out, doc)
-		for k, l := range nonEmpty {
-			if at[k] < len(l) && l[at[k]] == doc {
-				at[k]++
-			}
-		}
-	}
-}
+func postDoc(p post) int32         { return p.doc }
+func termPostDoc(p termPost) int32 { return p.doc }
 
 // selector keeps the best k candidates seen: a heap whose root is the
 // worst kept, so each candidate costs a comparison and, rarely, log k

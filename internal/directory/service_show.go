@@ -31,12 +31,12 @@ func (h *handlers) show(w http.ResponseWriter, r *http.Request) {
 		h.srv.Error(w, r, http.StatusNotFound)
 		return
 	}
-	vocab, err := h.index.vocabulary(ctx, h.db)
+	snap, err := h.index.current(ctx, h.db)
 	if err != nil {
 		h.srv.ServerError(w, r, err)
 		return
 	}
-	ls, err := loadListings(ctx, h.db, vocab, []string{id})
+	ls, err := snap.listings(ctx, h.db, []string{id})
 	if err != nil {
 		h.srv.ServerError(w, r, err)
 		return
