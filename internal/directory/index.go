@@ -169,23 +169,18 @@ func (ix *Index) current(ctx context.Context, q store.Querier) (*snapshot, error
 	if s := ix.snap.Load(); s != nil && s.gen == gen {
 		return s, nil // built while this search waited
 	}
-	// A change committed while building shows as a new generation at
-	// the end: build again from the newer data.
-	for range 5 {
-		s, err := buildSnapshot(ctx, q)
-		if err != nil {
-			return nil, err
-		}
-		after, err := readGeneration(ctx, q)
-		if err != nil {
-			return nil, err
-		}
-		if after == s.gen {
-			ix.snap.Store(s)
-			return s, nil
-		}
+	// One read transaction: the generation and everything built from it
+	// are the same committed state, whatever commits meanwhile.
+	var s *snapshot
+	err = q.ReadTx(ctx, func(tx *store.Tx) error {
+		s, err = buildSnapshot(ctx, tx)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
-	return nil, errors.New("directory: the directory kept changing while its search index was built")
+	ix.snap.Store(s)
+	return s, nil
 }
 
 // vocabulary returns the taxonomies and terms at the current generation.
@@ -356,7 +351,7 @@ func (s *snapshot) readText(ctx context.Context, q store.Querier, rids map[int64
 		}
 		doc, ok := rids[rid]
 		if !ok {
-			continue // read from a later state: the generation check rebuilds
+			continue // cannot be, in one state with foreign keys; never misfiled
 		}
 		clear(tf)
 		clear(seen)
@@ -436,7 +431,7 @@ func (s *snapshot) readTerms(ctx context.Context, q store.Querier, rids map[int6
 		doc, ok1 := rids[rid]
 		t, ok2 := s.termNo[term]
 		if !ok1 || !ok2 {
-			continue // read from a later state: the generation check rebuilds
+			continue // an attachment to a term the vocabulary does not have
 		}
 		s.byTerm[t] = append(s.byTerm[t], termPost{doc: doc, pos: int16(min(pos, notNeeded))})
 		s.docs[doc].terms = append(s.docs[doc].terms, t)

@@ -39,6 +39,9 @@ type Querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 	Engine() Engine
+	// ReadTx runs fn where every read sees one committed state of the
+	// database (see DB.ReadTx); inside a transaction, the transaction.
+	ReadTx(ctx context.Context, fn func(tx *Tx) error) error
 }
 
 // DB holds a writer and a reader pool. On SQLite the writer is one connection
@@ -144,6 +147,27 @@ func (db *DB) Tx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	}
 	return nil
 }
+
+// ReadTx runs fn in a read-only transaction whose reads all see the same
+// committed state, however many writes commit meanwhile: REPEATABLE READ on
+// PostgreSQL; on SQLite a transaction on the reader pool, which WAL holds
+// to the state of its first read. Writes inside it fail. It ends when fn
+// returns, with fn's error.
+func (db *DB) ReadTx(ctx context.Context, fn func(tx *Tx) error) error {
+	var opts *sql.TxOptions
+	if db.engine == Postgres {
+		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+	}
+	sqlTx, err := db.r.BeginTx(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", mapErr(err))
+	}
+	defer sqlTx.Rollback() // nothing to keep: it only read
+	return fn(&Tx{tx: sqlTx, db: db})
+}
+
+// ReadTx runs fn in tx itself, which already sees one state.
+func (tx *Tx) ReadTx(ctx context.Context, fn func(tx *Tx) error) error { return fn(tx) }
 
 // Tx is a transaction in progress; see DB.Tx.
 type Tx struct {

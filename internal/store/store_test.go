@@ -174,3 +174,57 @@ func TestMigrationFilesCombineSharedAndEngineSQL(t *testing.T) {
 		}
 	}
 }
+
+func TestReadTxSeesOneState(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		count := func(q store.Querier) int {
+			t.Helper()
+			var n int
+			if err := store.Scan(q.QueryRowContext(ctx, `SELECT COUNT(*) FROM rate_limits`), &n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		insert := func(bucket string) {
+			t.Helper()
+			if _, err := db.ExecContext(ctx, `INSERT INTO rate_limits (bucket, window_start, hits) VALUES (?, ?, 1)`, bucket, store.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		insert("before")
+		err := db.ReadTx(ctx, func(tx *store.Tx) error {
+			if n := count(tx); n != 1 {
+				t.Errorf("first read: %d rows, want 1", n)
+			}
+			insert("during")
+			if n := count(tx); n != 1 {
+				t.Errorf("a row committed meanwhile is visible: %d rows, want 1", n)
+			}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM rate_limits`); err == nil {
+				t.Error("a write inside ReadTx succeeded")
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := count(db); n != 2 {
+			t.Errorf("after: %d rows, want 2", n)
+		}
+		// Inside a transaction, ReadTx is that transaction.
+		err = db.Tx(ctx, func(tx *store.Tx) error {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO rate_limits (bucket, window_start, hits) VALUES ('mine', ?, 1)`, store.Now()); err != nil {
+				return err
+			}
+			return tx.ReadTx(ctx, func(in *store.Tx) error {
+				if n := count(in); n != 3 {
+					t.Errorf("ReadTx in a transaction: %d rows, want 3", n)
+				}
+				return nil
+			})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+}
