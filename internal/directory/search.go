@@ -620,13 +620,22 @@ func union(lists [][]int32) []int32 { return unionInto(lists, nil) }
 
 // unionInto is union appending to out.
 func unionInto(lists [][]int32, out []int32) []int32 {
-	if len(lists) == 1 {
-		return append(out, lists[0]...)
+	var nonEmpty [][]int32
+	for _, l := range lists {
+		if len(l) > 0 {
+			nonEmpty = append(nonEmpty, l)
+		}
 	}
-	at := make([]int, len(lists))
+	switch len(nonEmpty) {
+	case 0:
+		return out
+	case 1:
+		return append(out, nonEmpty[0]...)
+	}
+	at := make([]int, len(nonEmpty))
 	for {
 		doc := int32(math.MaxInt32)
-		for k, l := range lists {
+		for k, l := range nonEmpty {
 			if at[k] < len(l) && l[at[k]] < doc {
 				doc = l[at[k]]
 			}
@@ -635,7 +644,7 @@ func unionInto(lists [][]int32, out []int32) []int32 {
 			return out
 		}
 		out = append(out, doc)
-		for k, l := range lists {
+		for k, l := range nonEmpty {
 			if at[k] < len(l) && l[at[k]] == doc {
 				at[k]++
 			}
