@@ -8,22 +8,24 @@
 // first-response deadline and a confirmation e-mail that says nothing
 // sensitive.
 //
-// Applicants have no account. A session holding a live draft is granted
-// web.Applicant. So that a session timing out never loses what someone
-// typed, every draft page's form also carries a write token bound to the
-// draft: a POST with it saves the page even after the session has gone, but
-// reads nothing back; the person resumes through the e-mailed link.
+// Applicants have no account. The right to carry on with a draft lives only
+// in the session cookie: a session holding a live draft is granted
+// web.Applicant, and nothing in any address grants it. Someone whose session
+// has ended comes back through a one-time link e-mailed to the address they
+// confirmed; a page they post after it ended is shown back to them to copy,
+// never saved by a stranger's hand.
 package application
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/subtle"
 	"embed"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io/fs"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -43,6 +45,7 @@ const (
 	keyDraft     = "application.draft"     // the draft this browser is filling in
 	keySubmitted = "application.submitted" // the application it sent, for the confirmation page
 	keyFlash     = "application.flash"     // a one-off message for the next page
+	keyVerifier  = "application.verifier"  // proves this session confirmed the draft's address
 )
 
 // Limits per client address (and per draft or address where it says so).
@@ -94,8 +97,10 @@ func Register(ctx context.Context, srv *web.Server, sealer *seal.Sealer, outbox 
 	}
 	h := &handlers{srv: srv, store: &Store{DB: srv.DB, Sealer: sealer, Outbox: outbox}, rules: eligibility.NewRules(srv.DB), limiter: limiter}
 	srv.AddGrant(h.grant)
-	// Someone whose session ended comes back through a new link.
+	// Someone whose session ended comes back through a new link; what they
+	// posted after it ended is shown back to them, not saved.
 	srv.RedirectDenied(web.Applicant, "/apply/resume")
+	srv.HandleDeniedPost(web.Applicant, h.sessionEnded)
 
 	r := srv.Router
 	r.Handle("GET /apply", web.Public, h.startPage)
@@ -128,76 +133,33 @@ func Register(ctx context.Context, srv *web.Server, sealer *seal.Sealer, outbox 
 
 // grant gives web.Applicant to a request under /apply/ whose session holds
 // a draft that is live or has been submitted (so a second click on "Send"
-// finds the application rather than a refusal), and to a POST carrying a
-// valid write token for a live draft (see writeToken).
+// finds the application rather than a refusal).
 func (h *handlers) grant(r *http.Request, p *web.Principal) error {
 	if !strings.HasPrefix(r.URL.Path, "/apply/") {
 		return nil
 	}
 	ctx := r.Context()
-	if id := h.srv.Sessions.GetString(ctx, keyDraft); id != "" {
-		held, err := h.store.DraftHeld(ctx, id)
-		if err != nil {
-			return err
-		}
-		if held {
-			p.Grant(web.Applicant)
-			return nil
-		}
+	id := h.srv.Sessions.GetString(ctx, keyDraft)
+	if id == "" {
+		return nil
 	}
-	if r.Method == http.MethodPost {
-		if id := h.writeTokenDraft(r); id != "" {
-			live, err := h.store.DraftLive(ctx, id)
-			if err != nil {
-				return err
-			}
-			if live {
-				p.Grant(web.Applicant)
-			}
-		}
+	held, err := h.store.DraftHeld(ctx, id)
+	if err != nil {
+		return err
+	}
+	if held {
+		p.Grant(web.Applicant)
 	}
 	return nil
 }
 
-// writeToken lets a page's form save into draft id without the session: it
-// is written into the form's address and checked by grant. It grants
-// writing only: a request that proves itself this way is never shown what
-// the draft holds.
-func (h *handlers) writeToken(id string) string {
-	return id + "." + h.store.Sealer.Blind(id, "application.write-token")[:32]
-}
-
-func (h *handlers) writeTokenDraft(r *http.Request) string {
-	id, mac, ok := strings.Cut(r.URL.Query().Get("w"), ".")
-	if !ok || !store.ValidID(id) {
-		return ""
-	}
-	want := h.writeToken(id)
-	if subtle.ConstantTimeCompare([]byte(id+"."+mac), []byte(want)) != 1 {
-		return ""
-	}
-	return id
-}
-
-// action is the address a draft page posts to: path with the write token.
-func (h *handlers) action(d *Draft, path string, ret bool) string {
-	q := url.Values{"w": {h.writeToken(d.ID)}}
-	if ret {
-		q.Set("return", "check")
-	}
-	return path + "?" + q.Encode()
-}
-
-// draft loads the draft this request works on. bound is true when the
-// session holds it, false when only the write token proved it. When there
-// is no draft, it answers itself (the confirmation page if the draft was
-// sent, else the start page) and ok is false.
+// draft loads the draft this request's session holds. When there is none,
+// it answers itself (the confirmation page if the draft was sent, else the
+// start page) and ok is false. bound is always true: the session is the
+// only way to a draft.
 func (h *handlers) draft(w http.ResponseWriter, r *http.Request) (d *Draft, bound, ok bool) {
 	ctx := r.Context()
 	id, bound := h.srv.Sessions.GetString(ctx, keyDraft), true
-	if id == "" && r.Method == http.MethodPost {
-		id, bound = h.writeTokenDraft(r), false
-	}
 	if id == "" {
 		http.Redirect(w, r, "/apply", http.StatusSeeOther)
 		return nil, false, false
@@ -221,6 +183,27 @@ func (h *handlers) draft(w http.ResponseWriter, r *http.Request) (d *Draft, boun
 	h.setFlash(ctx, flashNotFound, "")
 	http.Redirect(w, r, "/apply", http.StatusSeeOther)
 	return nil, false, false
+}
+
+// newVerifier gives this session a fresh random value and returns its
+// SHA-256, which the draft keeps when a link confirms its address.
+func (h *handlers) newVerifier(ctx context.Context) string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	v := base64.RawURLEncoding.EncodeToString(b)
+	h.srv.Sessions.Put(ctx, keyVerifier, v)
+	return hashToken(v)
+}
+
+// mayChangeEmail reports whether this session may replace d's address: any
+// session holding the draft while the address is unconfirmed, and only the
+// session that confirmed it afterwards.
+func (h *handlers) mayChangeEmail(ctx context.Context, d *Draft) bool {
+	if !d.EmailVerified {
+		return true
+	}
+	v := h.srv.Sessions.GetString(ctx, keyVerifier)
+	return v != "" && d.emailVerifier != "" && subtle.ConstantTimeCompare([]byte(hashToken(v)), []byte(d.emailVerifier)) == 1
 }
 
 // admitted sends someone who has not passed the eligibility check to it
@@ -393,6 +376,24 @@ func (h *handlers) sendLinkMail(ctx context.Context, tx *store.Tx, d *Draft, fir
 			"The link works once, for 7 days. We keep your answers for 30 days after you last saved them. " +
 			"For a new link, go to " + base + "/apply/resume\n\n" +
 			"If you did not start an application, you can ignore this e-mail. Nothing else will happen.\n",
+	})
+	return err
+}
+
+// sendChangedMail tells a confirmed address that an application it was
+// given for now has another address, so a person whose draft was changed
+// by someone else finds out. It names neither address.
+func (h *handlers) sendChangedMail(ctx context.Context, tx *store.Tx, old string) error {
+	base := strings.TrimRight(h.srv.Config.BaseURL.String(), "/")
+	_, err := h.store.Outbox.Enqueue(ctx, tx, mail.Message{
+		Kind:    "application.email_changed",
+		To:      old,
+		Subject: "The e-mail address on your application has changed",
+		Text: "The e-mail address on the application you started with the Individual Support Team of the Professional Support Unit " +
+			"has just been changed to a different one. Links to carry on with the application now go only to the new address, once it is confirmed.\n\n" +
+			"If you made this change, there is nothing more to do.\n\n" +
+			"If you did not, someone else may be using the browser where you started your application. Contact us so we can help: " +
+			base + "/contact\n",
 	})
 	return err
 }

@@ -20,12 +20,8 @@ func (h *handlers) submit(w http.ResponseWriter, r *http.Request) {
 	if !h.srv.ParseForm(w, r) {
 		return
 	}
-	d, bound, ok := h.draft(w, r)
+	d, _, ok := h.draft(w, r)
 	if !ok {
-		return
-	}
-	if !bound {
-		h.savedWithoutSession(w, r, d)
 		return
 	}
 	if !h.admitted(w, r, d) {

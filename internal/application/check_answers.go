@@ -68,8 +68,8 @@ func (h *handlers) renderCheckAnswers(w http.ResponseWriter, r *http.Request, st
 	for _, p := range problems {
 		unfinished[p.Field] = true
 	}
-	v := cyaView{Email: d.Email, Verified: d.EmailVerified, Action: h.action(d, "/apply/submit", false),
-		ResendTo: h.action(d, "/apply/saved", false), DocsHref: "/apply/documents?return=check", Flash: h.flash(r.Context(), d)}
+	v := cyaView{Email: d.Email, Verified: d.EmailVerified, Action: "/apply/submit",
+		ResendTo: "/apply/saved", DocsHref: "/apply/documents?return=check", Flash: h.flash(r.Context(), d)}
 	for _, q := range eligibility.QuestionsFor(d.Eligibility) {
 		qq, _ := eligibility.QuestionByName(q)
 		val := answerValue(d.Eligibility, q)

@@ -76,7 +76,7 @@ func (h *handlers) renderQuestion(w http.ResponseWriter, r *http.Request, status
 	if ret {
 		back = "/apply/check-answers"
 	}
-	action := h.action(d, questionPath(q.Name), ret)
+	action := h.withReturn(questionPath(q.Name), ret)
 	v := form{d: d, f: f, fields: []field{fd}}
 	h.srv.Render(w, r, status, "application/question.html", web.Page{Title: q.Title, Form: f, Data: struct {
 		Field         *fieldView
@@ -107,7 +107,7 @@ func (h *handlers) answer(w http.ResponseWriter, r *http.Request) {
 	if !h.srv.ParseForm(w, r) {
 		return
 	}
-	d, bound, ok := h.draft(w, r)
+	d, _, ok := h.draft(w, r)
 	if !ok {
 		return
 	}
@@ -121,10 +121,6 @@ func (h *handlers) answer(w http.ResponseWriter, r *http.Request) {
 	a, ferr := d.Eligibility.Set(q.Name, f.Get("answer"))
 	if ferr != nil {
 		f.Fail("answer", ferr.Message)
-		if !bound {
-			h.savedWithoutSession(w, r, d)
-			return
-		}
 		h.renderQuestion(w, r, http.StatusUnprocessableEntity, d, q, f, ret)
 		return
 	}
@@ -146,8 +142,6 @@ func (h *handlers) answer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch {
-	case !bound:
-		h.savedWithoutSession(w, r, d)
 	case decision == nil:
 		// Keep going through the questions in order, so someone who went
 		// back sees each of their answers again.

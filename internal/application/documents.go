@@ -40,10 +40,9 @@ func (h *handlers) renderDocuments(w http.ResponseWriter, r *http.Request, statu
 	}
 	h.srv.Render(w, r, status, "application/documents.html", web.Page{Title: s.Title, Form: f, Data: struct {
 		*pageView
-		Docs     []docView
-		Full     bool
-		RemoveTo string
-	}{v, docs, len(files) >= MaxFiles, h.writeToken(d.ID)}})
+		Docs []docView
+		Full bool
+	}{v, docs, len(files) >= MaxFiles}})
 }
 
 // documents lists what has been uploaded and offers to upload more.
@@ -57,7 +56,7 @@ func (h *handlers) documents(w http.ResponseWriter, r *http.Request) {
 
 // removeDocument deletes one uploaded document.
 func (h *handlers) removeDocument(w http.ResponseWriter, r *http.Request) {
-	d, bound, ok := h.draft(w, r)
+	d, _, ok := h.draft(w, r)
 	if !ok {
 		return
 	}
@@ -68,10 +67,6 @@ func (h *handlers) removeDocument(w http.ResponseWriter, r *http.Request) {
 		// Already removed (a second click): nothing to do.
 	case err != nil:
 		h.srv.ServerError(w, r, err)
-		return
-	}
-	if !bound {
-		h.savedWithoutSession(w, r, d)
 		return
 	}
 	if err == nil {

@@ -41,6 +41,10 @@ type Draft struct {
 	Decision      *Decision
 	Email         string
 	EmailVerified bool
+	// emailVerifier is the SHA-256 of the value held by the session that
+	// last confirmed Email through a link; only that session may change a
+	// confirmed address.
+	emailVerifier string
 	Pages         map[string]url.Values
 	Done          map[string]bool
 	CreatedAt     time.Time

@@ -99,7 +99,7 @@ func (h *handlers) resumeLinkPage(w http.ResponseWriter, r *http.Request) {
 // this browser.
 func (h *handlers) resumeLink(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	id, err := h.store.UseLink(ctx, r.PathValue("token"))
+	id, err := h.store.UseLink(ctx, r.PathValue("token"), h.newVerifier(ctx))
 	if err != nil {
 		h.linkProblem(w, r, err)
 		return

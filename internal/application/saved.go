@@ -31,12 +31,8 @@ func (h *handlers) savedPage(w http.ResponseWriter, r *http.Request) {
 
 // sendLink e-mails a new link to come back to the draft.
 func (h *handlers) sendLink(w http.ResponseWriter, r *http.Request) {
-	d, bound, ok := h.draft(w, r)
+	d, _, ok := h.draft(w, r)
 	if !ok {
-		return
-	}
-	if !bound {
-		h.savedWithoutSession(w, r, d)
 		return
 	}
 	ctx := r.Context()

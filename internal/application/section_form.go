@@ -32,7 +32,7 @@ func (h *handlers) renderSection(w http.ResponseWriter, r *http.Request, status 
 func (h *handlers) pageView(r *http.Request, s *section, d *Draft, f *web.Form, ret bool) *pageView {
 	v := &pageView{
 		form:   form{d: d, f: f, fields: s.Fields},
-		Action: h.action(d, sectionPath(s.Slug), ret),
+		Action: h.withReturn(sectionPath(s.Slug), ret),
 		Back:   previous(d, s.Slug),
 		Return: ret,
 		Flash:  h.flash(r.Context(), d),

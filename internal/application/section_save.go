@@ -16,8 +16,8 @@ func (h *handlers) saveSection(s *section) http.HandlerFunc {
 		if !h.srv.ParseForm(w, r) {
 			return
 		}
-		d, bound, ok := h.draft(w, r)
-		if !ok || (bound && !h.admitted(w, r, d)) {
+		d, _, ok := h.draft(w, r)
+		if !ok || !h.admitted(w, r, d) {
 			return
 		}
 		ctx := r.Context()
@@ -26,8 +26,15 @@ func (h *handlers) saveSection(s *section) http.HandlerFunc {
 		var a Application
 		s.read(s, reader{f: f, now: time.Now()}, d, &a)
 
+		changed := s.Slug == "email" && f.Valid() && normaliseEmail(a.Email) != normaliseEmail(d.Email)
+		if changed && !h.mayChangeEmail(ctx, d) {
+			f.Fail("email", "You confirmed your e-mail address in another browser or on another device, so it can only be changed there. "+
+				"To change it here, first open a new link sent to your confirmed address on this device: choose ‘Send me a new link’ on the next page.")
+			h.renderSection(w, r, http.StatusForbidden, s, d, f, ret)
+			return
+		}
 		sendLink, wait := false, time.Duration(0)
-		if s.Slug == "email" && f.Valid() && (a.Email != d.Email || !d.EmailVerified) {
+		if s.Slug == "email" && f.Valid() && (changed || !d.EmailVerified) {
 			allowed, retry, err := h.allow(ctx, bucketLimit{draftMailBucket(d.ID), DraftMailLimit}, bucketLimit{mailBucket(h.clientIP(r)), MailLimit})
 			if err != nil {
 				h.srv.ServerError(w, r, err)
@@ -37,6 +44,11 @@ func (h *handlers) saveSection(s *section) http.HandlerFunc {
 		}
 		d, err := h.store.UpdateDraft(ctx, d.ID, func(tx *store.Tx, d *Draft) error {
 			d.setPage(s.Slug, f.Values, f.Valid())
+			if changed && d.EmailVerified {
+				if err := h.sendChangedMail(ctx, tx, d.Email); err != nil {
+					return err
+				}
+			}
 			if s.Slug == "email" && f.Valid() {
 				d.Email = a.Email
 			}
@@ -50,9 +62,6 @@ func (h *handlers) saveSection(s *section) http.HandlerFunc {
 			return
 		}
 		switch {
-		case !bound:
-			h.savedWithoutSession(w, r, d)
-			return
 		case sendLink:
 			h.setFlash(ctx, flashLinkSent, "")
 		case wait > 0:

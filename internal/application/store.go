@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -92,13 +93,14 @@ func (s *Store) Draft(ctx context.Context, q store.Querier, id string) (*Draft, 
 	d := &Draft{ID: id}
 	var sealed []byte
 	var verified store.Time
-	err := store.Scan(q.QueryRowContext(ctx, `SELECT answers, email_verified_at, created_at, updated_at, expires_at
+	var verifier sql.NullString
+	err := store.Scan(q.QueryRowContext(ctx, `SELECT answers, email_verified_at, email_verifier, created_at, updated_at, expires_at
 		FROM application_drafts WHERE id = ? AND expires_at > ?`, id, store.Now()),
-		&sealed, &verified, &d.CreatedAt, &d.UpdatedAt, &d.ExpiresAt)
+		&sealed, &verified, &verifier, &d.CreatedAt, &d.UpdatedAt, &d.ExpiresAt)
 	if err != nil {
 		return nil, fmt.Errorf("application: draft: %w", err)
 	}
-	d.EmailVerified = verified.Valid
+	d.EmailVerified, d.emailVerifier = verified.Valid, verifier.String
 	d.CreatedAt, d.UpdatedAt, d.ExpiresAt = d.CreatedAt.UTC(), d.UpdatedAt.UTC(), d.ExpiresAt.UTC()
 	if err := s.openDraft(d, sealed); err != nil {
 		return nil, err
@@ -138,8 +140,8 @@ func lockDraft(ctx context.Context, tx *store.Tx, id string) error {
 
 // UpdateDraft reads the draft, lets fn change it and writes it back, in one
 // transaction that holds the draft for its duration. fn may queue mail in
-// tx. Changing the e-mail address clears its verification and retires the
-// links sent to the old address.
+// tx. Changing the e-mail address clears its verification (and who
+// verified it) and retires the links sent to the old address.
 func (s *Store) UpdateDraft(ctx context.Context, id string, fn func(tx *store.Tx, d *Draft) error) (*Draft, error) {
 	var d *Draft
 	err := s.DB.Tx(ctx, func(tx *store.Tx) error {
@@ -160,17 +162,19 @@ func (s *Store) UpdateDraft(ctx context.Context, id string, fn func(tx *store.Tx
 		blind := s.emailBlindOrNil(d)
 		if _, err := tx.ExecContext(ctx, `UPDATE application_drafts SET answers = ?,
 			email_verified_at = CASE WHEN email_blind = ? THEN email_verified_at ELSE NULL END,
-			email_blind = ? WHERE id = ?`, sealed, blind, blind, id); err != nil {
+			email_verifier = CASE WHEN email_blind = ? THEN email_verifier ELSE NULL END,
+			email_blind = ? WHERE id = ?`, sealed, blind, blind, blind, id); err != nil {
 			return fmt.Errorf("application: save draft: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM application_links WHERE draft_id = ? AND email_blind <> COALESCE(?, '')`, id, blind); err != nil {
 			return fmt.Errorf("application: retire links: %w", err)
 		}
 		var verified store.Time
-		if err := store.Scan(tx.QueryRowContext(ctx, `SELECT email_verified_at FROM application_drafts WHERE id = ?`, id), &verified); err != nil {
+		var verifier sql.NullString
+		if err := store.Scan(tx.QueryRowContext(ctx, `SELECT email_verified_at, email_verifier FROM application_drafts WHERE id = ?`, id), &verified, &verifier); err != nil {
 			return fmt.Errorf("application: save draft: %w", err)
 		}
-		d.EmailVerified = verified.Valid
+		d.EmailVerified, d.emailVerifier = verified.Valid, verifier.String
 		return nil
 	})
 	if err != nil {
@@ -189,11 +193,14 @@ func (s *Store) DeleteExpiredDrafts(ctx context.Context) (int64, error) {
 	return res.RowsAffected()
 }
 
-// LatestDraftFor returns the most recently saved live draft for an e-mail
-// address, for someone asking for a new link.
+// LatestDraftFor returns the most recently saved live draft whose confirmed
+// address is email, for someone asking for a new link. A draft whose address
+// was never confirmed is not found: a link goes only to an address that has
+// proved it belongs to the person who wrote the draft.
 func (s *Store) LatestDraftFor(ctx context.Context, email string) (string, error) {
 	var id string
-	err := store.Scan(s.DB.QueryRowContext(ctx, `SELECT id FROM application_drafts WHERE email_blind = ? AND expires_at > ?
+	err := store.Scan(s.DB.QueryRowContext(ctx, `SELECT id FROM application_drafts
+		WHERE email_blind = ? AND email_verified_at IS NOT NULL AND expires_at > ?
 		ORDER BY updated_at DESC LIMIT 1`, s.EmailBlind(email), store.Now()), &id)
 	if err != nil {
 		return "", fmt.Errorf("application: draft for address: %w", err)
@@ -256,9 +263,11 @@ func (s *Store) link(ctx context.Context, q store.Querier, tok string) (link, er
 	return l, nil
 }
 
-// UseLink spends tok: it confirms the address the link was sent to and
-// returns the draft the link resumes.
-func (s *Store) UseLink(ctx context.Context, tok string) (string, error) {
+// UseLink spends tok: it confirms the address the link was sent to, records
+// verifier (the SHA-256 of a value the using session holds) as the one
+// session that may change that address, and returns the draft the link
+// resumes.
+func (s *Store) UseLink(ctx context.Context, tok, verifier string) (string, error) {
 	var id string
 	err := s.DB.Tx(ctx, func(tx *store.Tx) error {
 		l, err := s.link(ctx, tx, tok)
@@ -276,8 +285,8 @@ func (s *Store) UseLink(ctx context.Context, tok string) (string, error) {
 		if err := lockDraft(ctx, tx, l.draftID); err != nil {
 			return ErrLinkExpired
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE application_drafts SET email_verified_at = COALESCE(email_verified_at, ?)
-			WHERE id = ? AND email_blind = ?`, now, l.draftID, l.emailBlind); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE application_drafts SET email_verified_at = COALESCE(email_verified_at, ?),
+			email_verifier = ? WHERE id = ? AND email_blind = ?`, now, verifier, l.draftID, l.emailBlind); err != nil {
 			return fmt.Errorf("application: confirm address: %w", err)
 		}
 		id = l.draftID

@@ -98,7 +98,7 @@ func TestLinksConfirmTheAddressOnceAndDieWithIt(t *testing.T) {
 		if err := s.CheckLink(ctx, tok); err != nil {
 			t.Fatalf("fresh link: %v", err)
 		}
-		id, err := s.UseLink(ctx, tok)
+		id, err := s.UseLink(ctx, tok, "verifier")
 		if err != nil || id != d.ID {
 			t.Fatalf("use link: %q, %v", id, err)
 		}
@@ -106,14 +106,14 @@ func TestLinksConfirmTheAddressOnceAndDieWithIt(t *testing.T) {
 		if !got.EmailVerified {
 			t.Error("using the link did not confirm the address")
 		}
-		if _, err := s.UseLink(ctx, tok); !errors.Is(err, ErrLinkUsed) {
+		if _, err := s.UseLink(ctx, tok, "verifier"); !errors.Is(err, ErrLinkUsed) {
 			t.Errorf("second use: %v, want ErrLinkUsed", err)
 		}
 		old := newLink()
 		if _, err := db.ExecContext(ctx, `UPDATE application_links SET expires_at = ? WHERE token_hash = ?`, store.Now().Add(-time.Second), hashToken(old)); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.UseLink(ctx, old); !errors.Is(err, ErrLinkExpired) {
+		if _, err := s.UseLink(ctx, old, "verifier"); !errors.Is(err, ErrLinkExpired) {
 			t.Errorf("expired link: %v, want ErrLinkExpired", err)
 		}
 		// Saving without changing the address keeps it confirmed.

@@ -37,7 +37,10 @@ type Server struct {
 	grants   []GrantFunc
 	// deniedTo sends a visitor who lacks a permission somewhere useful.
 	deniedTo map[Permission]string
-	metrics  *httpMetrics
+	// deniedPost answers a visitor's POST that lacks a permission, so what
+	// they typed is not simply lost (see HandleDeniedPost).
+	deniedPost map[Permission]http.HandlerFunc
+	metrics    *httpMetrics
 }
 
 // New builds a Server with its base routes (static assets, health, metrics)
@@ -146,6 +149,16 @@ func (s *Server) RedirectDenied(perm Permission, path string) {
 	s.deniedTo[perm] = path
 }
 
+// HandleDeniedPost makes h answer a visitor's POST that lacks perm (for
+// example, an applicant whose session ended while they typed). h must not
+// act on the request: it may only show the person what to do next.
+func (s *Server) HandleDeniedPost(perm Permission, h http.HandlerFunc) {
+	if s.deniedPost == nil {
+		s.deniedPost = map[Permission]http.HandlerFunc{}
+	}
+	s.deniedPost[perm] = h
+}
+
 // DeniedLocation is where a GET lacking perm is redirected: the sign-in page
 // for staff permissions, a registered path, or "" for the 403 page.
 func (s *Server) DeniedLocation(perm Permission) string {
@@ -161,6 +174,10 @@ func (s *Server) DeniedLocation(perm Permission) string {
 // else is the 403 page.
 func (s *Server) denied(w http.ResponseWriter, r *http.Request, p Principal, perm Permission) {
 	to := s.DeniedLocation(perm)
+	if h := s.deniedPost[perm]; h != nil && r.Method == http.MethodPost && !p.SignedIn() {
+		h(w, r)
+		return
+	}
 	switch {
 	case to == "" || p.SignedIn() || r.Method != http.MethodGet:
 		s.Error(w, r, http.StatusForbidden)
