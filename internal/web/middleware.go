@@ -193,14 +193,6 @@ func inAny(a netip.Addr, prefixes []netip.Prefix) bool {
 	return false
 }
 
-// SafeRedirectTarget returns next when it is a path on this site, else "/".
-func SafeRedirectTarget(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/"
-	}
-	return next
-}
-
 // RetryAfter sets the Retry-After header in whole seconds.
 func RetryAfter(w http.ResponseWriter, d time.Duration) {
 	w.Header().Set("Retry-After", strconv.Itoa(int(d.Seconds()+0.999)))
