@@ -27,6 +27,7 @@ Usage:
   psu user add --email E --name N --role R      create a staff account (password read from stdin)
   psu eligibility rules export|import FILE      print the eligibility rules in use, or publish FILE as the next version
   psu directory import FILE | export [--format json|ndjson]   replace the support directory with FILE, or print it (HSDS 3.0)
+  psu audit verify [--anchor SEQ:HASH]          check the audit trail's hash chain; exit 1 names the first broken entry
   psu version                                   print the version
   psu help                                      print this help
 
@@ -62,6 +63,8 @@ func Main(ctx context.Context, e Env) int {
 		err = eligibilityCmd(ctx, e, args)
 	case "directory":
 		err = directoryCmd(ctx, e, args)
+	case "audit":
+		err = auditCmd(ctx, e, args)
 	case "version", "--version":
 		fmt.Fprintln(e.Stdout, "psu", version())
 		return 0
