@@ -101,7 +101,7 @@ func build(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logge
 	if err != nil {
 		return nil, err
 	}
-	a := &App{Config: cfg, DB: db, Web: srv, Log: log, limiter: ratelimit.New(db), sealer: sealer}
+	a := &App{Config: cfg, DB: db, Web: srv, Log: log, limiter: ratelimit.New(db, sealer), sealer: sealer}
 	a.Outbox = mail.NewOutbox(db, sealer)
 	var sender mail.Sender = mail.DirSender{Dir: cfg.SMTP.MailDir}
 	if cfg.SMTP.Host != "" {

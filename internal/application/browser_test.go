@@ -340,7 +340,7 @@ func TestOtherPagesAreAccessible(t *testing.T) {
 
 	tab.Visit(in.URL + "/apply/resume")
 	for i := 0; i <= application.MailLimit.N; i++ {
-		ratelimit.New(in.App.DB).Allow(context.Background(), "application.mail:ip:127.0.0.1", application.MailLimit)
+		ratelimit.New(in.App.DB, in.App.Sealer()).Allow(context.Background(), "application.mail:ip:127.0.0.1", application.MailLimit)
 	}
 	tab.Fill("#email", secrets.Email)
 	tab.Click("#continue")

@@ -227,7 +227,7 @@ func TestLimitsExplainThemselvesAndKeepTheDraft(t *testing.T) {
 	expect(t, "honeypot", res, http.StatusUnprocessableEntity, "")
 	bodyHas(t, "honeypot", res, "Leave the box labelled")
 
-	lim := ratelimit.New(in.App.DB)
+	lim := ratelimit.New(in.App.DB, in.App.Sealer())
 	ctx := context.Background()
 	for i := 0; i < application.UploadLimit.N; i++ {
 		lim.Allow(ctx, application.UploadBucket("127.0.0.1"), application.UploadLimit)

@@ -156,7 +156,7 @@ func benchServer(b *testing.B, db *store.DB) http.Handler {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := Register(context.Background(), srv, mail.NewOutbox(db, sealer), ratelimit.New(db), sealer); err != nil {
+	if err := Register(context.Background(), srv, mail.NewOutbox(db, sealer), ratelimit.New(db, sealer), sealer); err != nil {
 		b.Fatal(err)
 	}
 	return srv.Handler()
