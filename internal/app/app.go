@@ -128,10 +128,10 @@ func build(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logge
 	if err := eligibility.Register(ctx, srv, a.limiter); err != nil {
 		return nil, err
 	}
-	if err := referral.Register(srv, sealer, a.Outbox, a.limiter); err != nil {
+	if err := referral.Register(srv, sealer, a.Outbox, a.limiter, nil); err != nil {
 		return nil, err
 	}
-	if err := application.Register(ctx, srv, sealer, a.Outbox, a.limiter); err != nil {
+	if err := application.Register(ctx, srv, sealer, a.Outbox, a.limiter, nil); err != nil {
 		return nil, err
 	}
 	return a, nil

@@ -83,7 +83,8 @@ type handlers struct {
 
 // Register adds the application's pages to srv and grants web.Applicant to
 // requests that hold a draft.
-func Register(ctx context.Context, srv *web.Server, sealer *seal.Sealer, outbox *mail.Outbox, limiter *ratelimit.Limiter) error {
+// intake (which may be nil) receives each application as it is submitted.
+func Register(ctx context.Context, srv *web.Server, sealer *seal.Sealer, outbox *mail.Outbox, limiter *ratelimit.Limiter, intake Intake) error {
 	pagesFS, err := fs.Sub(templates, "templates")
 	if err != nil {
 		return err
@@ -95,7 +96,7 @@ func Register(ctx context.Context, srv *web.Server, sealer *seal.Sealer, outbox 
 	if err := eligibility.SeedDefault(ctx, srv.DB); err != nil {
 		return err
 	}
-	h := &handlers{srv: srv, store: &Store{DB: srv.DB, Sealer: sealer, Outbox: outbox}, rules: eligibility.NewRules(srv.DB), limiter: limiter}
+	h := &handlers{srv: srv, store: &Store{DB: srv.DB, Sealer: sealer, Outbox: outbox, Intake: intake}, rules: eligibility.NewRules(srv.DB), limiter: limiter}
 	srv.AddGrant(h.grant)
 	// Someone whose session ended comes back through a new link; what they
 	// posted after it ended is shown back to them, not saved.

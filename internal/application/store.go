@@ -32,7 +32,14 @@ type Store struct {
 	DB     *store.DB
 	Sealer *seal.Sealer
 	Outbox *mail.Outbox
+	// Intake, when set, receives each application inside the transaction
+	// that submits it (case work opens or joins a case there) and may set
+	// its FirstResponseDue, which the confirmation e-mail quotes.
+	Intake Intake
 }
+
+// Intake hands a just-submitted application to case work.
+type Intake func(ctx context.Context, tx *store.Tx, a *Application) error
 
 // normaliseEmail must match how referrals compute trainee_email_blind, so an
 // application finds the referrals made for the same address.

@@ -114,6 +114,11 @@ func (s *Store) submitOnce(ctx context.Context, draftID string, build BuildFunc)
 			return fmt.Errorf("application: link referrals: %w", err)
 		}
 		linked, _ := res.RowsAffected()
+		if s.Intake != nil {
+			if err := s.Intake(ctx, tx, &a); err != nil {
+				return fmt.Errorf("application: case intake: %w", err)
+			}
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM application_drafts WHERE id = ?`, d.ID); err != nil {
 			return fmt.Errorf("application: delete draft: %w", err)
 		}

@@ -152,6 +152,11 @@ func (s *Service) notify(w http.ResponseWriter, r *http.Request) {
 		if err := Create(ctx, tx, s.sealer, &ref); err != nil {
 			return err
 		}
+		if s.intake != nil {
+			if err := s.intake(ctx, tx, &ref); err != nil {
+				return err
+			}
+		}
 		if _, err := s.outbox.Enqueue(ctx, tx, acknowledgement(ref.ReferrerEmail)); err != nil {
 			return fmt.Errorf("referral: acknowledgement: %w", err)
 		}

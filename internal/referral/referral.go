@@ -108,11 +108,23 @@ func LinkApplication(ctx context.Context, q store.Querier, sealer *seal.Sealer, 
 // ForApplication returns the notifications linked to an application, oldest
 // first, opened.
 func ForApplication(ctx context.Context, q store.Querier, sealer *seal.Sealer, applicationID string) ([]Referral, error) {
+	return list(ctx, q, sealer, "application_id = ?", applicationID)
+}
+
+// ForCase returns the notifications that are part of a case, oldest first,
+// opened.
+func ForCase(ctx context.Context, q store.Querier, sealer *seal.Sealer, caseID string) ([]Referral, error) {
+	return list(ctx, q, sealer, "case_id = ?", caseID)
+}
+
+// list reads the notifications matching where (a constant condition with
+// placeholders for args).
+func list(ctx context.Context, q store.Querier, sealer *seal.Sealer, where string, args ...any) ([]Referral, error) {
 	rows, err := q.QueryContext(ctx, `SELECT id, created_at, referrer_name, referrer_role, referrer_organisation,
-		referrer_email, trainee_name, trainee_email, reason, trainee_told, application_id
-		FROM referrals WHERE application_id = ? ORDER BY created_at, id`, applicationID)
+		referrer_email, trainee_name, trainee_email, reason, trainee_told, COALESCE(application_id, '')
+		FROM referrals WHERE `+where+` ORDER BY created_at, id`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("referral: for application: %w", err)
+		return nil, fmt.Errorf("referral: list: %w", err)
 	}
 	defer rows.Close()
 	var out []Referral
@@ -120,8 +132,9 @@ func ForApplication(ctx context.Context, q store.Querier, sealer *seal.Sealer, a
 		var r Referral
 		raw := make([][]byte, 7)
 		if err := rows.Scan(&r.ID, &r.CreatedAt, &raw[0], &raw[1], &raw[2], &raw[3], &raw[4], &raw[5], &raw[6], &r.TraineeTold, &r.ApplicationID); err != nil {
-			return nil, fmt.Errorf("referral: for application: %w", err)
+			return nil, fmt.Errorf("referral: list: %w", err)
 		}
+		r.CreatedAt = r.CreatedAt.UTC()
 		for i, c := range r.sealed() {
 			if *c.value, err = sealer.OpenString(raw[i], sealContext(c.column, r.ID)); err != nil {
 				return nil, fmt.Errorf("referral %s: open %s: %w", r.ID, c.column, err)
@@ -130,10 +143,14 @@ func ForApplication(ctx context.Context, q store.Querier, sealer *seal.Sealer, a
 		out = append(out, r)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("referral: for application: %w", err)
+		return nil, fmt.Errorf("referral: list: %w", err)
 	}
 	return out, nil
 }
+
+// Intake hands a new notification to case work, inside the transaction that
+// stores it, so the two commit together.
+type Intake func(ctx context.Context, tx *store.Tx, r *Referral) error
 
 // Service holds the referrer pages' dependencies.
 type Service struct {
@@ -141,10 +158,12 @@ type Service struct {
 	sealer  *seal.Sealer
 	outbox  *mail.Outbox
 	limiter *ratelimit.Limiter
+	intake  Intake
 }
 
 // Register adds the referrers' page and the notification form to srv.
-func Register(srv *web.Server, sealer *seal.Sealer, outbox *mail.Outbox, limiter *ratelimit.Limiter) error {
+// intake (which may be nil) receives each notification as it is stored.
+func Register(srv *web.Server, sealer *seal.Sealer, outbox *mail.Outbox, limiter *ratelimit.Limiter, intake Intake) error {
 	if sealer == nil || outbox == nil || limiter == nil {
 		return errors.New("referral: sealer, outbox and limiter are required")
 	}
@@ -152,7 +171,7 @@ func Register(srv *web.Server, sealer *seal.Sealer, outbox *mail.Outbox, limiter
 	if err := srv.AddPages("referral", sub); err != nil {
 		return err
 	}
-	s := &Service{srv: srv, sealer: sealer, outbox: outbox, limiter: limiter}
+	s := &Service{srv: srv, sealer: sealer, outbox: outbox, limiter: limiter, intake: intake}
 	r := srv.Router
 	r.Handle("GET /referrers", web.Public, s.referrersPage)
 	r.Handle("GET /guidance/referrers", web.Public, s.guidanceRedirect)
@@ -160,4 +179,11 @@ func Register(srv *web.Server, sealer *seal.Sealer, outbox *mail.Outbox, limiter
 	r.Handle("POST /referrers/notify", web.Public, s.notify)
 	r.Handle("GET /referrers/notify/sent", web.Public, s.sent)
 	return nil
+}
+
+// WithoutCase returns the notifications not yet part of a case, oldest
+// first, opened (for case work to take up notices stored before it
+// existed).
+func WithoutCase(ctx context.Context, q store.Querier, sealer *seal.Sealer) ([]Referral, error) {
+	return list(ctx, q, sealer, "case_id IS NULL")
 }

@@ -129,3 +129,28 @@ func (s *Sealer) Blind(value, context string) string {
 	m.Write([]byte(value))
 	return hex.EncodeToString(m.Sum(nil))
 }
+
+// NewDataKey makes a fresh key for one record (a case), returning it sealed
+// under this Sealer for storage beside the record, and a Sealer that seals
+// under it. Destroying the stored key destroys every value sealed under it,
+// in the database and in any copy of it.
+func (s *Sealer) NewDataKey(context string) (stored []byte, sub *Sealer, err error) {
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, nil, err
+	}
+	sub, err = New(key)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s.Seal(key, context), sub, nil
+}
+
+// OpenDataKey returns the Sealer for a key made by NewDataKey.
+func (s *Sealer) OpenDataKey(stored []byte, context string) (*Sealer, error) {
+	key, err := s.Open(stored, context)
+	if err != nil {
+		return nil, err
+	}
+	return New(key)
+}

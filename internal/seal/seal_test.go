@@ -73,3 +73,25 @@ func TestBlindIsStableKeyedAndContextBound(t *testing.T) {
 		t.Fatal("blind index collides across context, key or value")
 	}
 }
+
+func TestDataKeysSealApartFromTheMasterKey(t *testing.T) {
+	master, _ := New(make([]byte, 32))
+	stored, sub, err := master.NewDataKey("cases.key:1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := sub.SealString("note", "case_notes.body:1")
+	if _, err := master.OpenString(v, "case_notes.body:1"); err == nil {
+		t.Error("the master key opens a value sealed under a data key")
+	}
+	again, err := master.OpenDataKey(stored, "cases.key:1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := again.OpenString(v, "case_notes.body:1"); err != nil || got != "note" {
+		t.Errorf("reopened key: %q, %v", got, err)
+	}
+	if _, err := master.OpenDataKey(stored, "cases.key:2"); err == nil {
+		t.Error("a data key opens under another record's context")
+	}
+}

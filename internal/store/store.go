@@ -264,6 +264,10 @@ func (db *DB) bind(q string) string {
 	return out
 }
 
+// MapErr maps a driver error to the sentinels (ErrNotFound, ErrConflict),
+// for scans that do not go through Scan.
+func MapErr(err error) error { return mapErr(err) }
+
 // mapErr maps driver errors to the sentinels; each engine's codes live in
 // its own file.
 func mapErr(err error) error {

@@ -1,0 +1,156 @@
+package cases
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/psu-project/psu/internal/application"
+	"github.com/psu-project/psu/internal/referral"
+	"github.com/psu-project/psu/internal/store"
+	"github.com/psu-project/psu/internal/workdays"
+)
+
+// Find looks a case up by what a member of staff typed: a reference, an
+// e-mail address or a name (every word of it must match). Names and
+// addresses are sealed, so they are matched through keyed hashes, never by
+// opening rows. Only cases v may see in the queue are returned.
+func (s *Store) Find(ctx context.Context, v Viewer, text string, now time.Time) ([]Row, error) {
+	text = strings.TrimSpace(text)
+	var ids []string
+	switch {
+	case text == "":
+		return nil, nil
+	case application.ValidReference(strings.ToUpper(text)) || strings.HasPrefix(strings.ToUpper(text), "PSU-"):
+		c, err := s.ByReference(ctx, s.DB, text)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		ids = []string{c.ID}
+	case strings.Contains(text, "@"):
+		var err error
+		if ids, err = s.matching(ctx, []string{s.Sealer.Blind(referral.NormaliseEmail(text), "email")}); err != nil {
+			return nil, err
+		}
+	default:
+		words := nameWords(text)
+		if len(words) == 0 || len(words) > 8 {
+			return nil, nil
+		}
+		blinds := make([]string, len(words))
+		for i, w := range words {
+			blinds[i] = s.Sealer.Blind(w, "case.name.word")
+		}
+		var err error
+		if ids, err = s.matching(ctx, blinds); err != nil {
+			return nil, err
+		}
+	}
+	clock, _, err := s.workClock(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []Row
+	for _, id := range ids {
+		c, err := s.Get(ctx, s.DB, id)
+		if err != nil {
+			return nil, err
+		}
+		if !v.Lead && c.AssignedTo != v.UserID {
+			continue
+		}
+		r := Row{Case: c, Clock: ClockOf(c, clock, now)}
+		if r.Conflicted, err = s.Conflicted(ctx, s.DB, c.ID, v.UserID); err != nil {
+			return nil, err
+		}
+		r.Hidden = r.Conflicted || (c.Restricted && c.AssignedTo != v.UserID)
+		if !r.Hidden {
+			if r.Name, err = s.Name(c); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// matching returns the cases indexed under every one of blinds, newest
+// first, at most 50.
+func (s *Store) matching(ctx context.Context, blinds []string) ([]string, error) {
+	ph := strings.TrimSuffix(strings.Repeat("?, ", len(blinds)), ", ")
+	args := make([]any, 0, len(blinds)+1)
+	for _, b := range blinds {
+		args = append(args, b)
+	}
+	args = append(args, len(blinds))
+	rows, err := s.DB.QueryContext(ctx, `SELECT s.case_id FROM case_search s JOIN cases c ON c.id = s.case_id
+		WHERE s.blind IN (`+ph+`) GROUP BY s.case_id, c.opened_at HAVING COUNT(DISTINCT s.blind) = ?
+		ORDER BY c.opened_at DESC LIMIT 50`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("cases: find: %w", err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("cases: find: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// Today is what needs a person's attention today.
+type Today struct {
+	Overdue    int // first replies past their target
+	DueSoon    int // first replies due within AmberDays
+	Unassigned int // new cases nobody has (leads only)
+	Notified   int // referrers' notices waiting for an application (leads only)
+	Mine       int // open cases assigned to this person
+}
+
+// Total is how many things need action.
+func (t Today) Total() int { return t.Overdue + t.DueSoon + t.Unassigned }
+
+// TodayFor counts what needs v's action: for an adviser, their own cases;
+// for a lead, the whole queue.
+func (s *Store) TodayFor(ctx context.Context, v Viewer, now time.Time) (Today, error) {
+	clock, _, err := s.workClock(ctx)
+	if err != nil {
+		return Today{}, err
+	}
+	scope, args := ``, []any{}
+	if !v.Lead {
+		scope, args = ` AND assigned_to = ?`, append(args, v.UserID)
+	}
+	var t Today
+	running := `responded_at IS NULL AND clock_paused_at IS NULL AND response_due IS NOT NULL`
+	count := func(dst *int, where string, extra ...any) error {
+		return store.Scan(s.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM cases WHERE `+where+scope, append(extra, args...)...), dst)
+	}
+	if err := count(&t.Overdue, running+` AND response_due < ?`, workdays.StartOfDay(now)); err != nil {
+		return t, fmt.Errorf("cases: today: %w", err)
+	}
+	if err := count(&t.DueSoon, running+` AND response_due >= ? AND response_due <= ?`, workdays.StartOfDay(now), amberFrom(clock, now)); err != nil {
+		return t, fmt.Errorf("cases: today: %w", err)
+	}
+	if err := store.Scan(s.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM cases WHERE assigned_to = ?
+		AND status NOT IN ('closed', 'withdrawn', 'not_eligible', 'merged')`, v.UserID), &t.Mine); err != nil {
+		return t, fmt.Errorf("cases: today: %w", err)
+	}
+	if v.Lead {
+		if err := count(&t.Unassigned, `assigned_to IS NULL AND status = 'new'`); err != nil {
+			return t, fmt.Errorf("cases: today: %w", err)
+		}
+		if err := count(&t.Notified, `status = 'notified'`); err != nil {
+			return t, fmt.Errorf("cases: today: %w", err)
+		}
+	}
+	return t, nil
+}
