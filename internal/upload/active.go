@@ -36,8 +36,8 @@ func findActive(b []byte) activeKind {
 
 func programAtStart(b []byte) bool {
 	for _, magic := range [][]byte{
-		[]byte("MZ"),        // DOS and Windows (PE)
-		[]byte("\x7fELF"),   // Linux and most Unix
+		[]byte("MZ"),                                       // DOS and Windows (PE)
+		[]byte("\x7fELF"),                                  // Linux and most Unix
 		{0xFE, 0xED, 0xFA, 0xCE}, {0xFE, 0xED, 0xFA, 0xCF}, // Mach-O, big-endian
 		{0xCE, 0xFA, 0xED, 0xFE}, {0xCF, 0xFA, 0xED, 0xFE}, // Mach-O, little-endian
 		{0xCA, 0xFE, 0xBA, 0xBE}, // Mach-O universal binary, Java class

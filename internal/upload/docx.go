@@ -12,7 +12,7 @@ import (
 )
 
 const (
-	wordMain      = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+	wordMain = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 )
 
 // checkDOCX accepts a Word document: a zip package holding

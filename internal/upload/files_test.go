@@ -230,9 +230,9 @@ func withEXIF(jpg []byte, orientation uint16) []byte {
 		binary.Write(&t, be, value)
 	}
 	binary.Write(&t, be, uint16(ifd0Entries))
-	entry(0x010F, 2, 8, makeAt)                 // Make
+	entry(0x010F, 2, 8, makeAt)                  // Make
 	entry(0x0112, 3, 1, uint32(orientation)<<16) // Orientation, SHORT left-justified
-	entry(0x8825, 4, 1, gpsAt)                  // GPS IFD
+	entry(0x8825, 4, 1, gpsAt)                   // GPS IFD
 	binary.Write(&t, be, uint32(0))
 	// GPS IFD: latitude ref and latitude.
 	binary.Write(&t, be, uint16(2))

@@ -404,9 +404,9 @@ func TestNames(t *testing.T) {
 		{"bad\x00name\r\n.pdf", "badname.pdf"},
 		{"   ", "Unnamed file"},
 		{"Zoë’s letter (final).docx", "Zoë’s letter (final).docx"},
-		{"Zoe\u0308.pdf", "Zo\u00eb.pdf"},                         // NFC
-		{"invoice\u202Efdp.exe", "invoicefdp.exe"},               // right-to-left override
-		{"a\u200Bb\uFEFFc\u2066d.pdf", "abcd.pdf"},               // zero-width and isolate characters
+		{"Zoe\u0308.pdf", "Zo\u00eb.pdf"},          // NFC
+		{"invoice\u202Efdp.exe", "invoicefdp.exe"}, // right-to-left override
+		{"a\u200Bb\uFEFFc\u2066d.pdf", "abcd.pdf"}, // zero-width and isolate characters
 		{"What? <Me>: \"yes\"|*.pdf", "What Me yes.pdf"},
 		{"lots   of\t\tspace\u00a0\u3000here.pdf", "lots of space here.pdf"},
 		{".htaccess", "htaccess"},
