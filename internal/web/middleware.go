@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/netip"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -151,46 +150,6 @@ func routePattern(r *http.Request) string {
 		return *p
 	}
 	return "unmatched"
-}
-
-// ClientIP is the address of the person making r: the connection's peer, or,
-// when that peer is a trusted proxy, the last address in X-Forwarded-For
-// that is not itself a trusted proxy.
-func ClientIP(r *http.Request, trusted []netip.Prefix) netip.Addr {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	addr, err := netip.ParseAddr(host)
-	if err != nil {
-		return netip.Addr{}
-	}
-	addr = addr.Unmap()
-	if !inAny(addr, trusted) {
-		return addr
-	}
-	hops := strings.Split(r.Header.Get("X-Forwarded-For"), ",")
-	for i := len(hops) - 1; i >= 0; i-- {
-		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
-		if err != nil {
-			break
-		}
-		a = a.Unmap()
-		if !inAny(a, trusted) {
-			return a
-		}
-		addr = a
-	}
-	return addr
-}
-
-func inAny(a netip.Addr, prefixes []netip.Prefix) bool {
-	for _, p := range prefixes {
-		if p.Contains(a) {
-			return true
-		}
-	}
-	return false
 }
 
 // RetryAfter sets the Retry-After header in whole seconds.

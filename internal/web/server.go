@@ -128,7 +128,7 @@ func (s *Server) withPrincipal(next http.Handler) http.Handler {
 				return
 			}
 		}
-		p.Loopback = ClientIP(r, s.Config.TrustedProxies).IsLoopback()
+		p.Loopback = FromLoopback(r)
 		for _, g := range s.grants {
 			if err := g(r, &p); err != nil {
 				s.ServerError(w, r, err)

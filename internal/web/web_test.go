@@ -1,32 +1,9 @@
 package web
 
 import (
-	"net/http/httptest"
-	"net/netip"
 	"net/url"
 	"testing"
 )
-
-func TestClientIPBelievesOnlyTrustedProxies(t *testing.T) {
-	trusted := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}
-	for _, tc := range []struct{ remote, xff, want string }{
-		{"203.0.113.5:1234", "", "203.0.113.5"},
-		{"203.0.113.5:1234", "198.51.100.1", "203.0.113.5"},                  // untrusted peer: header ignored
-		{"10.0.0.2:1234", "198.51.100.1", "198.51.100.1"},                    // one proxy
-		{"10.0.0.2:1234", "6.6.6.6, 198.51.100.1, 10.0.0.9", "198.51.100.1"}, // spoofed first hop ignored
-		{"10.0.0.2:1234", "garbage", "10.0.0.2"},
-		{"[::ffff:10.0.0.2]:1234", "198.51.100.1", "198.51.100.1"},
-	} {
-		r := httptest.NewRequest("GET", "/", nil)
-		r.RemoteAddr = tc.remote
-		if tc.xff != "" {
-			r.Header.Set("X-Forwarded-For", tc.xff)
-		}
-		if got := ClientIP(r, trusted).String(); got != tc.want {
-			t.Errorf("%s / %q: %s, want %s", tc.remote, tc.xff, got, tc.want)
-		}
-	}
-}
 
 func TestSafeRedirectTargetStaysOnSite(t *testing.T) {
 	for in, want := range map[string]string{
