@@ -1,9 +1,14 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strings"
+	"time"
+
+	"github.com/psu-project/psu/internal/store"
 )
 
 // errorText is what a person is told for each status: calm, plain, and
@@ -17,7 +22,7 @@ var errorText = map[int]struct{ Title, Body string }{
 	http.StatusUnprocessableEntity:   {"We could not use what you sent", "Some of the information could not be processed. Go back, check your answers and try again."},
 	http.StatusTooManyRequests:       {"Please wait before trying again", "There have been too many attempts from your connection in a short time. Wait a few minutes and try again. Nothing you entered has been lost."},
 	http.StatusInternalServerError:   {"Sorry, there is a problem with the service", "Try again later. What you have already saved has not been lost."},
-	http.StatusServiceUnavailable:    {"Sorry, the service is unavailable", "Try again in a few minutes."},
+	http.StatusServiceUnavailable:    {"Sorry, the service is unavailable", "Try again in a few minutes. What you have already saved has not been lost."},
 }
 
 // ErrorPage is the data of the error template.
@@ -48,11 +53,32 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, status int) {
 	w.Write(body)
 }
 
-// ServerError logs err with the route and answers 500. The person sees only
-// the calm page; the cause stays in the log.
+// StatusClientClosedRequest is recorded in the log and metrics (and sent to
+// nobody) for a request whose client went away before its answer was ready.
+const StatusClientClosedRequest = 499
+
+// UnavailableRetry is how long a client is asked to wait while the database
+// cannot be reached.
+const UnavailableRetry = 30 * time.Second
+
+// ServerError is where every failure becomes a response. A client that went
+// away is noted at debug level: nothing failed. A database that cannot be
+// reached is a calm 503 with Retry-After: the same request may work in a
+// moment. Anything else is logged with the route and answered 500. The
+// person sees only the calm page; the cause stays in the log.
 func (s *Server) ServerError(w http.ResponseWriter, r *http.Request, err error) {
-	s.Log.Error("server error", "route", routePattern(r), "method", r.Method, "err", err)
-	s.Error(w, r, http.StatusInternalServerError)
+	switch {
+	case errors.Is(r.Context().Err(), context.Canceled):
+		s.Log.Debug("client went away", "route", routePattern(r), "method", r.Method, "err", err)
+		w.WriteHeader(StatusClientClosedRequest)
+	case store.Unavailable(err):
+		s.Log.Error("database unavailable", "route", routePattern(r), "method", r.Method, "err", err)
+		RetryAfter(w, UnavailableRetry)
+		s.Error(w, r, http.StatusServiceUnavailable)
+	default:
+		s.Log.Error("server error", "route", routePattern(r), "method", r.Method, "err", err)
+		s.Error(w, r, http.StatusInternalServerError)
+	}
 }
 
 // WriteJSON writes v as JSON with status.
