@@ -114,7 +114,7 @@ func build(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logge
 	if argon == (auth.Argon2{}) {
 		argon = auth.DefaultArgon2
 	}
-	authSvc, err := auth.New(srv, sealer, a.limiter, argon)
+	authSvc, err := auth.New(srv, sealer, a.limiter, a.Outbox, argon)
 	if err != nil {
 		return nil, err
 	}
@@ -206,7 +206,7 @@ func (a *App) SignInHint(ctx context.Context) (string, error) {
 	if link == "" {
 		return "Sign in at " + base + "/sign-in", nil
 	}
-	return "No staff account exists yet. Create the first administrator within 24 hours at:\n\n    " + link +
+	return "No administrator account exists yet. Create the first administrator within 24 hours at:\n\n    " + link +
 		"\n\nor on this machine: psu user add --role administrator --email you@example.nhs.uk --name \"Your Name\"", nil
 }
 

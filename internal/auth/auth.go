@@ -9,8 +9,10 @@ import (
 	"errors"
 	"io/fs"
 	"net/http"
+	"sync"
 	"time"
 
+	"github.com/psu-project/psu/internal/mail"
 	"github.com/psu-project/psu/internal/ratelimit"
 	"github.com/psu-project/psu/internal/seal"
 	"github.com/psu-project/psu/internal/store"
@@ -31,25 +33,28 @@ const (
 // pendingFor is how long someone has between password and code.
 const pendingFor = 10 * time.Minute
 
-// Limits on guessing.
-var (
-	signInPerIP      = ratelimit.Limit{N: 30, Window: 15 * time.Minute}
-	signInPerAccount = ratelimit.Limit{N: 10, Window: 15 * time.Minute}
-	codePerAccount   = ratelimit.Limit{N: 10, Window: 15 * time.Minute}
-)
+// codePerAccount limits guessing of the second factor, which only someone
+// who has the password can try (passwords: see throttle.go).
+var codePerAccount = ratelimit.Limit{N: 10, Window: 15 * time.Minute}
 
 // Service holds the sign-in handlers' dependencies.
 type Service struct {
 	srv     *web.Server
 	sealer  *seal.Sealer
 	limiter *ratelimit.Limiter
+	outbox  *mail.Outbox
 	argon   Argon2
 	issuer  string
+	// dummyHash is checked against when no account has the e-mail address
+	// given, at the same cost as a real account's, so that the time taken
+	// does not tell which addresses have accounts.
+	dummyHash func() string
 }
 
 // New returns the auth service; call Routes to register its pages.
-func New(srv *web.Server, sealer *seal.Sealer, limiter *ratelimit.Limiter, argon Argon2) (*Service, error) {
-	s := &Service{srv: srv, sealer: sealer, limiter: limiter, argon: argon, issuer: "PSU " + srv.Config.BaseURL.Host}
+func New(srv *web.Server, sealer *seal.Sealer, limiter *ratelimit.Limiter, outbox *mail.Outbox, argon Argon2) (*Service, error) {
+	s := &Service{srv: srv, sealer: sealer, limiter: limiter, outbox: outbox, argon: argon, issuer: "PSU " + srv.Config.BaseURL.Host,
+		dummyHash: sync.OnceValue(func() string { return argon.HashPassword("not a real password, only for timing") })}
 	sub, _ := fs.Sub(templates, "templates")
 	if err := srv.AddPages("auth", sub); err != nil {
 		return nil, err

@@ -16,10 +16,12 @@ import (
 const FirstAdminLinkTTL = 24 * time.Hour
 
 // FirstAdminLink returns a one-time link to create the first administrator
-// when there are no staff accounts yet, and "" otherwise. Each call revokes
-// the previous link.
+// when no administrator account exists, and "" otherwise. Each call revokes
+// the previous link. A link stops working when it is used, after
+// FirstAdminLinkTTL, or as soon as any administrator exists, however that
+// account was made (the link itself, psu user add, an invitation).
 func FirstAdminLink(ctx context.Context, db *store.DB, base string) (string, error) {
-	n, err := CountUsers(ctx, db)
+	n, err := CountAdministrators(ctx, db)
 	if err != nil || n > 0 {
 		return "", err
 	}
@@ -34,8 +36,19 @@ func FirstAdminLink(ctx context.Context, db *store.DB, base string) (string, err
 	return base + "/setup/" + tok, nil
 }
 
+// firstAdminLinkValid reports whether tok may still create the first
+// administrator.
+func firstAdminLinkValid(ctx context.Context, q store.Querier, tok string) (bool, error) {
+	ok, err := TokenValid(ctx, q, PurposeFirstAdmin, tok)
+	if err != nil || !ok {
+		return false, err
+	}
+	n, err := CountAdministrators(ctx, q)
+	return n == 0, err
+}
+
 func (s *Service) firstAdminForm(w http.ResponseWriter, r *http.Request) {
-	ok, err := TokenValid(r.Context(), s.srv.DB, PurposeFirstAdmin, r.PathValue("token"))
+	ok, err := firstAdminLinkValid(r.Context(), s.srv.DB, r.PathValue("token"))
 	if err != nil {
 		s.srv.ServerError(w, r, err)
 		return
@@ -64,8 +77,8 @@ func (s *Service) firstAdmin(w http.ResponseWriter, r *http.Request) {
 	} else if !mail.ValidAddress(email) {
 		f.Fail("email", "Enter an e-mail address in the right format, like name@example.nhs.uk")
 	}
-	if p := PasswordProblem(password, email); p != "" {
-		f.Fail("password", p)
+	if err := CheckPassword(password, f.Get("name"), email, s.srv.Config.BaseURL.Hostname()); err != nil {
+		f.Fail("password", err.Error())
 	} else if password != r.PostForm.Get("confirm") {
 		f.Fail("confirm", "The two passwords do not match. Type the same password twice")
 	}
@@ -77,7 +90,11 @@ func (s *Service) firstAdmin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var u User
+	adminExists := false
 	err := s.srv.DB.Tx(ctx, func(tx *store.Tx) error {
+		// Using the token first locks its row, so psu user add (which
+		// revokes it before adding an administrator) and this request
+		// cannot both go ahead unseen by each other.
 		used, err := UseToken(ctx, tx, PurposeFirstAdmin, tok)
 		if err != nil {
 			return err
@@ -85,14 +102,26 @@ func (s *Service) firstAdmin(w http.ResponseWriter, r *http.Request) {
 		if !used {
 			return errExpired
 		}
+		n, err := CountAdministrators(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			adminExists = true // commit: the link is spent
+			return nil
+		}
 		if u, err = CreateUser(ctx, tx, s.argon, email, f.Get("name"), web.RoleAdministrator, password); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Event{ActorID: u.ID, ActorRole: string(u.Role), Action: "auth.first_admin_created", TargetType: "user", TargetID: u.ID})
 	})
 	switch {
-	case errors.Is(err, errExpired):
+	case errors.Is(err, errExpired) || (err == nil && adminExists):
 		s.srv.Render(w, r, http.StatusNotFound, "auth/setup_expired.html", web.Page{Title: "This link has expired"})
+		return
+	case errors.Is(err, ErrEmailTaken):
+		f.Fail("email", "A member of staff already has an account with this e-mail address. Enter a different address")
+		s.srv.Render(w, r, http.StatusUnprocessableEntity, "auth/first_admin.html", web.Page{Title: "Create the first administrator", Form: f})
 		return
 	case err != nil:
 		s.srv.ServerError(w, r, err)

@@ -35,9 +35,9 @@ func (a Argon2) HashPassword(pw string) string {
 
 var errBadHash = errors.New("auth: malformed password hash")
 
-// CheckPassword reports whether pw matches hash, using the cost recorded in
+// VerifyPassword reports whether pw matches hash, using the cost recorded in
 // the hash itself.
-func CheckPassword(hash, pw string) (bool, error) {
+func VerifyPassword(hash, pw string) (bool, error) {
 	parts := strings.Split(hash, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
 		return false, errBadHash
@@ -58,19 +58,4 @@ func CheckPassword(hash, pw string) (bool, error) {
 	}
 	got := argon2.IDKey([]byte(pw), salt, a.Time, a.MemKiB, a.Threads, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
-}
-
-// PasswordProblem returns what is wrong with a new password, or "".
-func PasswordProblem(pw, email string) string {
-	switch {
-	case len([]rune(pw)) < 12:
-		return "Password must be 12 characters or more"
-	case len(pw) > 256:
-		return "Password must be 256 characters or fewer"
-	case strings.EqualFold(pw, email):
-		return "Password must not be your e-mail address"
-	case strings.Count(pw, pw[:1]) == len(pw):
-		return "Password must not be one character repeated"
-	}
-	return ""
 }

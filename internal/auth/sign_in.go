@@ -4,11 +4,9 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"sync"
 
 	"github.com/psu-project/psu/internal/audit"
 	"github.com/psu-project/psu/internal/mail"
-	"github.com/psu-project/psu/internal/ratelimit"
 	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/web"
 )
@@ -43,34 +41,35 @@ func (s *Service) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	ip := web.ClientIP(r, s.srv.Config.TrustedProxies).String()
-	for _, c := range []struct {
-		bucket string
-		limit  ratelimit.Limit
-	}{{"sign-in:ip:" + ip, signInPerIP}, {"sign-in:account:" + email, signInPerAccount}} {
-		over, err := s.throttled(ctx, w, c.bucket, c.limit)
-		if err != nil {
-			s.srv.ServerError(w, r, err)
-			return
-		}
-		if over {
-			f.Fail("email", "Too many attempts to sign in. Wait 15 minutes, then try again")
-			s.srv.Render(w, r, http.StatusTooManyRequests, "auth/sign_in.html", web.Page{Title: "Sign in", Form: f})
-			return
-		}
-	}
 	u, err := UserByEmail(ctx, s.srv.DB, email)
-	ok := false
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		// Spend the same time as a real check, so timing does not reveal
-		// which addresses have accounts.
-		CheckPassword(dummyHash(), password)
-	case err != nil:
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		s.srv.ServerError(w, r, err)
 		return
-	default:
-		ok, err = CheckPassword(u.PasswordHash, password)
+	}
+	device, err := knownDevice(ctx, s.srv.DB, r, u.ID)
+	if err != nil {
+		s.srv.ServerError(w, r, err)
+		return
+	}
+	buckets := s.signInBuckets(email, sourceOf(r, s.srv.Config.TrustedProxies), device)
+	filled, refused, err := s.reserve(ctx, buckets)
+	if err != nil {
+		s.srv.ServerError(w, r, err)
+		return
+	}
+	if refused != nil {
+		web.RetryAfter(w, refused.wait)
+		f.Fail("email", refusalMessage(refused))
+		s.srv.Render(w, r, http.StatusTooManyRequests, "auth/sign_in.html", web.Page{Title: "Sign in", Form: f})
+		return
+	}
+	ok := false
+	if u.ID == "" {
+		// Spend the same time as a real check, so timing does not reveal
+		// which addresses have accounts.
+		VerifyPassword(s.dummyHash(), password)
+	} else {
+		ok, err = VerifyPassword(u.PasswordHash, password)
 		if err != nil {
 			s.srv.ServerError(w, r, err)
 			return
@@ -78,9 +77,16 @@ func (s *Service) signIn(w http.ResponseWriter, r *http.Request) {
 		ok = ok && !u.Disabled
 	}
 	if !ok {
-		audit.Record(ctx, s.srv.DB, audit.Event{Action: "auth.sign_in_failed", TargetType: "user", TargetID: u.ID})
+		if err := s.failed(ctx, u, buckets, filled, device != ""); err != nil {
+			s.srv.ServerError(w, r, err)
+			return
+		}
 		f.Fail("email", "The e-mail address or password is not right. Check them and try again")
 		s.srv.Render(w, r, http.StatusUnprocessableEntity, "auth/sign_in.html", web.Page{Title: "Sign in", Form: f})
+		return
+	}
+	if err := s.release(ctx, buckets); err != nil {
+		s.srv.ServerError(w, r, err)
 		return
 	}
 	if err := s.beginPending(ctx, u); err != nil {
@@ -94,8 +100,6 @@ func (s *Service) signIn(w http.ResponseWriter, r *http.Request) {
 	}
 	http.Redirect(w, r, "/sign-in/code", http.StatusSeeOther)
 }
-
-var dummyHash = sync.OnceValue(func() string { return DefaultArgon2.HashPassword("not a real password, only for timing") })
 
 func (s *Service) signedOut(w http.ResponseWriter, r *http.Request) {
 	s.srv.Render(w, r, http.StatusOK, "auth/signed_out.html", web.Page{Title: "You have signed out"})

@@ -226,6 +226,10 @@ func (s *Service) complete(w http.ResponseWriter, r *http.Request, u User) {
 	s.srv.Sessions.Remove(ctx, keyPendingAt)
 	s.srv.Sessions.Put(ctx, keyUserID, u.ID)
 	audit.Record(ctx, s.srv.DB, audit.Event{ActorID: u.ID, ActorRole: string(u.Role), Action: "auth.sign_in", TargetType: "user", TargetID: u.ID})
+	if err := s.rememberDevice(ctx, w, r, u.ID); err != nil {
+		s.srv.ServerError(w, r, err)
+		return
+	}
 	if next == "/" {
 		next = "/account"
 	}

@@ -35,9 +35,16 @@ var ErrEmailTaken = errors.New("auth: an account with that e-mail address exists
 // NormaliseEmail lower-cases and trims an address for storage and lookup.
 func NormaliseEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
-// CreateUser inserts a new member of staff with a hashed password.
+// CreateUser inserts a new member of staff with a hashed password. Adding
+// an administrator revokes any link to create the first one. The caller
+// checks the password first, with CheckPassword.
 func CreateUser(ctx context.Context, q store.Querier, a Argon2, email, name string, role web.Role, password string) (User, error) {
 	now := store.Now()
+	if role == web.RoleAdministrator {
+		if err := RevokeTokens(ctx, q, PurposeFirstAdmin); err != nil {
+			return User{}, err
+		}
+	}
 	u := User{ID: store.NewID(), Email: NormaliseEmail(email), Name: strings.TrimSpace(name), Role: role,
 		PasswordHash: a.HashPassword(password), CreatedAt: now}
 	_, err := q.ExecContext(ctx, `INSERT INTO users (id, email, name, role, password_hash, created_at, updated_at)
@@ -89,6 +96,14 @@ func CountUsers(ctx context.Context, q store.Querier) (int, error) {
 	return n, err
 }
 
+// CountAdministrators returns how many administrator accounts exist,
+// disabled ones included.
+func CountAdministrators(ctx context.Context, q store.Querier) (int, error) {
+	var n int
+	err := store.Scan(q.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE role = 'administrator'`), &n)
+	return n, err
+}
+
 // Token purposes.
 const PurposeFirstAdmin = "first_admin"
 
@@ -101,12 +116,18 @@ func NewOneTimeToken(ctx context.Context, q store.Querier, purpose string, ttl t
 	}
 	tok := base64.RawURLEncoding.EncodeToString(b)
 	now := store.Now()
-	if _, err := q.ExecContext(ctx, `UPDATE one_time_tokens SET used_at = ? WHERE purpose = ? AND used_at IS NULL`, now, purpose); err != nil {
+	if err := RevokeTokens(ctx, q, purpose); err != nil {
 		return "", err
 	}
 	_, err := q.ExecContext(ctx, `INSERT INTO one_time_tokens (token_hash, purpose, created_at, expires_at) VALUES (?, ?, ?, ?)`,
 		hashToken(tok), purpose, now, now.Add(ttl))
 	return tok, err
+}
+
+// RevokeTokens ends every unused token for purpose.
+func RevokeTokens(ctx context.Context, q store.Querier, purpose string) error {
+	_, err := q.ExecContext(ctx, `UPDATE one_time_tokens SET used_at = ? WHERE purpose = ? AND used_at IS NULL`, store.Now(), purpose)
+	return err
 }
 
 // TokenValid reports whether tok is an unused, unexpired token for purpose.

@@ -43,14 +43,14 @@ func user(ctx context.Context, e Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if p := auth.PasswordProblem(password, email); p != "" {
-		return errors.New(p)
-	}
 	cfg, db, err := openStore(ctx, e)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	if err := auth.CheckPassword(password, name, email, cfg.BaseURL.Hostname()); err != nil {
+		return err
+	}
 	if err := db.CheckSchema(ctx); err != nil {
 		return err
 	}
