@@ -31,6 +31,17 @@ func ViewerOf(r *http.Request, trusted []netip.Prefix) Viewer {
 		Source: web.ClientIP(r, trusted).String()}
 }
 
+// event is an audit entry for something v did to case caseID.
+func (v Viewer) event(action, caseID, detail string) audit.Event {
+	return audit.Event{ActorID: v.UserID, ActorRole: v.Roles, Action: action, TargetType: "case", TargetID: caseID,
+		CaseID: caseID, Source: v.Source, Detail: detail}
+}
+
+// systemEvent is an audit entry for something psu itself did to a case.
+func systemEvent(action, caseID string) audit.Event {
+	return audit.Event{ActorRole: "system", Action: action, TargetType: "case", TargetID: caseID, CaseID: caseID}
+}
+
 // Refusal is why someone may not see a case: Message is for them, Code for
 // the audit trail.
 type Refusal struct{ Code, Message string }
@@ -58,9 +69,9 @@ func (s *Store) Authorize(ctx context.Context, v Viewer, c *Case, action, detail
 	if err != nil {
 		return err
 	}
-	e := audit.Event{ActorID: v.UserID, ActorRole: v.Roles, Action: action, TargetType: "case", TargetID: c.ID, Detail: detail}
+	e := v.event(action, c.ID, detail)
 	if refusal != nil {
-		e.Action, e.Detail = "case.refused", action+": "+refusal.Code
+		e = v.event("case.refused", c.ID, action+": "+refusal.Code)
 	}
 	if err := s.DB.Tx(ctx, func(tx *store.Tx) error { return audit.Record(ctx, tx, e) }); err != nil {
 		return fmt.Errorf("cases: audit access: %w", err)
@@ -137,7 +148,7 @@ func (s *Store) BreakGlass(ctx context.Context, v Viewer, c *Case, reason string
 		if err := s.sealedEvent(ctx, tx, c, Event{Kind: EventBreakGlass, ActorID: v.UserID, At: now}, reason); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Event{ActorID: v.UserID, ActorRole: v.Roles, Action: "case.break_glass", TargetType: "case", TargetID: c.ID})
+		return audit.Record(ctx, tx, v.event("case.break_glass", c.ID, ""))
 	})
 }
 

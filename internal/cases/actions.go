@@ -54,11 +54,11 @@ func (s *Store) act(ctx context.Context, v Viewer, id, action string, leadOnly b
 		if err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Event{ActorID: v.UserID, ActorRole: v.Roles, Action: action, TargetType: "case", TargetID: c.ID, Detail: detail})
+		return audit.Record(ctx, tx, v.event(action, c.ID, detail))
 	})
 	if refusal != nil {
 		if aerr := s.DB.Tx(ctx, func(tx *store.Tx) error {
-			return audit.Record(ctx, tx, audit.Event{ActorID: v.UserID, ActorRole: v.Roles, Action: "case.refused", TargetType: "case", TargetID: id, Detail: action + ": " + refusal.Code})
+			return audit.Record(ctx, tx, v.event("case.refused", id, action+": "+refusal.Code))
 		}); aerr != nil {
 			return aerr
 		}
@@ -318,7 +318,7 @@ func (s *Store) DeclareConflict(ctx context.Context, v Viewer, id string) error 
 		if err := event(ctx, tx, c, Event{Kind: EventConflict, ActorID: v.UserID, At: now}); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Event{ActorID: v.UserID, ActorRole: v.Roles, Action: "case.conflict_declared", TargetType: "case", TargetID: c.ID})
+		return audit.Record(ctx, tx, v.event("case.conflict_declared", c.ID, ""))
 	})
 }
 
@@ -421,4 +421,27 @@ func (s *Store) adviser(ctx context.Context, q store.Querier, id string) (Staff,
 		return st, problem("adviser", "Select an adviser from the list")
 	}
 	return st, err
+}
+
+// Advisers lists the staff a case can be assigned to (advisers and triage
+// leads), with their open caseloads; conflicted marks those who declared a
+// conflict with case caseID ("" for none).
+func (s *Store) Advisers(ctx context.Context, caseID string) ([]Staff, error) {
+	rows, err := s.DB.QueryContext(ctx, `SELECT u.id, u.name,
+		(SELECT COUNT(*) FROM cases c WHERE c.assigned_to = u.id AND c.status NOT IN ('closed', 'withdrawn', 'not_eligible', 'merged')),
+		EXISTS (SELECT 1 FROM case_conflicts cc WHERE cc.user_id = u.id AND cc.case_id = ?)
+		FROM users u WHERE u.disabled_at IS NULL AND u.role IN ('adviser', 'triage_lead') ORDER BY u.name, u.id`, caseID)
+	if err != nil {
+		return nil, fmt.Errorf("cases: advisers: %w", err)
+	}
+	defer rows.Close()
+	var out []Staff
+	for rows.Next() {
+		var st Staff
+		if err := rows.Scan(&st.ID, &st.Name, &st.Open, &st.Conflict); err != nil {
+			return nil, fmt.Errorf("cases: advisers: %w", err)
+		}
+		out = append(out, st)
+	}
+	return out, rows.Err()
 }

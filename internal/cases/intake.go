@@ -121,7 +121,7 @@ func (s *Store) Arrive(ctx context.Context, tx *store.Tx, a Arrival) (*Case, err
 	if err := s.linkNotices(ctx, tx, c, blind); err != nil {
 		return nil, err
 	}
-	return c, audit.Record(ctx, tx, audit.Event{ActorRole: "system", Action: "case.application_received", TargetType: "case", TargetID: c.ID})
+	return c, audit.Record(ctx, tx, systemEvent("case.application_received", c.ID))
 }
 
 // Notice records a referrer's notice about a trainee.
@@ -149,7 +149,7 @@ func (s *Store) Notice(ctx context.Context, tx *store.Tx, referralID string, at 
 	if err := event(ctx, tx, c, Event{Kind: EventNotified, At: at}); err != nil {
 		return nil, err
 	}
-	return c, audit.Record(ctx, tx, audit.Event{ActorRole: "system", Action: "case.notice_received", TargetType: "case", TargetID: c.ID})
+	return c, audit.Record(ctx, tx, systemEvent("case.notice_received", c.ID))
 }
 
 // waiting finds the case opened by a referrer's notice that waits for this

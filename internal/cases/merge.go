@@ -66,7 +66,7 @@ func (s *Store) Merge(ctx context.Context, v Viewer, id, into string) error {
 		if err := event(ctx, tx, t, Event{Kind: EventMerged, ActorID: v.UserID, Detail: c.Reference}); err != nil {
 			return "", err
 		}
-		return "into " + t.ID, audit.Record(ctx, tx, audit.Event{ActorID: v.UserID, ActorRole: v.Roles, Action: "case.merged_in", TargetType: "case", TargetID: t.ID, Detail: "from " + c.ID})
+		return "into " + t.ID, audit.Record(ctx, tx, v.event("case.merged_in", t.ID, "from "+c.ID))
 	})
 }
 

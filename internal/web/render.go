@@ -40,6 +40,7 @@ func newRenderer(assetURL func(string) string, has func(string) bool) (*Renderer
 		"has":   has,
 		"tel":   TelHref,
 		"field": newField,
+		"dict":  dict,
 		"date": func(t time.Time) string {
 			if t.IsZero() {
 				return ""
@@ -124,6 +125,23 @@ func (rd *Renderer) render(name string, p Page) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// dict builds a map from alternating keys and values, so a page can hand
+// a partial template several things: {{template "x" (dict "Form" .Form "Name" "note")}}.
+func dict(kv ...any) (map[string]any, error) {
+	if len(kv)%2 != 0 {
+		return nil, fmt.Errorf("web: dict needs pairs, got %d values", len(kv))
+	}
+	m := make(map[string]any, len(kv)/2)
+	for i := 0; i < len(kv); i += 2 {
+		k, ok := kv[i].(string)
+		if !ok {
+			return nil, fmt.Errorf("web: dict key %v is not a string", kv[i])
+		}
+		m[k] = kv[i+1]
+	}
+	return m, nil
 }
 
 // TelHref turns a phone number as printed ("020 3049 4505") into a tel: URL.
