@@ -18,6 +18,7 @@ import (
 
 	"github.com/psu-project/psu/internal/application"
 	"github.com/psu-project/psu/internal/auth"
+	"github.com/psu-project/psu/internal/cases"
 	"github.com/psu-project/psu/internal/config"
 	"github.com/psu-project/psu/internal/directory"
 	"github.com/psu-project/psu/internal/eligibility"
@@ -43,6 +44,7 @@ type App struct {
 	Outbox *mail.Outbox
 	Worker *mail.Worker
 	Log    *slog.Logger
+	Cases  *cases.Store
 
 	limiter *ratelimit.Limiter
 	sealer  *seal.Sealer
@@ -128,10 +130,16 @@ func build(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logge
 	if err := eligibility.Register(ctx, srv, a.limiter); err != nil {
 		return nil, err
 	}
-	if err := referral.Register(srv, sealer, a.Outbox, a.limiter, nil); err != nil {
+	a.Cases = &cases.Store{DB: db, Sealer: sealer, Outbox: a.Outbox}
+	if err := referral.Register(srv, sealer, a.Outbox, a.limiter, a.Cases.IntakeReferral); err != nil {
 		return nil, err
 	}
-	if err := application.Register(ctx, srv, sealer, a.Outbox, a.limiter, nil); err != nil {
+	if err := application.Register(ctx, srv, sealer, a.Outbox, a.limiter, a.Cases.IntakeApplication); err != nil {
+		return nil, err
+	}
+	apps := &application.Store{DB: db, Sealer: sealer, Outbox: a.Outbox}
+	signposts := func(ctx context.Context) ([]string, error) { return eligibility.AllSignposts(ctx, db) }
+	if err := cases.Register(ctx, srv, a.Cases, apps, signposts); err != nil {
 		return nil, err
 	}
 	return a, nil
@@ -149,9 +157,10 @@ func (a *App) Handler() http.Handler { return a.Web.Handler() }
 func (a *App) Run(ctx context.Context, ln net.Listener) error {
 	workCtx, stopWork := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
-	wg.Add(2)
+	wg.Add(3)
 	go func() { defer wg.Done(); a.Worker.Run(workCtx) }()
 	go func() { defer wg.Done(); a.housekeeping(workCtx) }()
+	go func() { defer wg.Done(); a.caseAlerts(workCtx) }()
 
 	hs := a.Web.HTTPServer()
 	errc := make(chan error, 1)
@@ -186,6 +195,23 @@ func (a *App) housekeeping(ctx context.Context) {
 		}
 		if _, err := (&application.Store{DB: a.DB}).DeleteExpiredDrafts(ctx); err != nil && ctx.Err() == nil {
 			a.Log.Error("delete expired application drafts", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// caseAlerts tells triage leads, at most hourly each, that something new
+// has arrived. Every instance runs it; each alert is claimed once.
+func (a *App) caseAlerts(ctx context.Context) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		if _, err := a.Cases.AlertLeads(ctx, a.Config.BaseURL.String(), store.Now()); err != nil && ctx.Err() == nil {
+			a.Log.Error("alert triage leads", "err", err)
 		}
 		select {
 		case <-ctx.Done():

@@ -111,7 +111,9 @@ func TestWorkingDayClockPausesAndResumes(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		s := testStore(t, db)
-		if err := db.Tx(ctx, func(tx *store.Tx) error { return settings.Set(ctx, tx, settings.KeyDayMode, string(workdays.Working), "") }); err != nil {
+		if err := db.Tx(ctx, func(tx *store.Tx) error {
+			return settings.Set(ctx, tx, settings.KeyDayMode, string(workdays.Working), "")
+		}); err != nil {
 			t.Fatal(err)
 		}
 		monday := time.Date(2026, 11, 2, 9, 0, 0, 0, workdays.London).UTC()
