@@ -108,7 +108,7 @@ func (s *Server) notFoundOr(mux *http.ServeMux) http.Handler {
 			w.Header().Set("Allow", probe.header.Get("Allow"))
 			s.Error(w, r, http.StatusMethodNotAllowed)
 		case http.StatusMovedPermanently, http.StatusPermanentRedirect, http.StatusTemporaryRedirect, http.StatusFound:
-			http.Redirect(w, r, probe.header.Get("Location"), probe.status)
+			http.Redirect(w, r, SafeRedirectTarget(probe.header.Get("Location")), probe.status)
 		default:
 			s.Error(w, r, http.StatusNotFound)
 		}
