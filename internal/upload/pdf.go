@@ -30,7 +30,8 @@ import (
 
 const (
 	pdfMaxDepth   = 100      // nesting of arrays and dictionaries
-	pdfMaxDecoded = 64 << 20 // bytes unpacked from object and cross-reference streams, all together
+	pdfMaxDecoded = 64 << 20 // bytes unpacked from object and cross-reference streams, all together…
+	pdfMaxRatio   = 200      // …and at most this many times the file's size
 	pdfMaxHops    = 16       // references followed to reach one object
 )
 
@@ -378,7 +379,7 @@ func readPDF(b []byte) (*pdfFile, error) {
 	if len(b) < 8 || !bytes.HasPrefix(b, []byte("%PDF-")) || !(b[5] == '1' || b[5] == '2') || b[6] != '.' || b[7] < '0' || b[7] > '9' {
 		return nil, &pdfError{0, "no PDF header"}
 	}
-	f := &pdfFile{b: b, objs: map[int64]pdfLoc{}, sections: map[int]pdfDict{}, startxref: -1, budget: pdfMaxDecoded}
+	f := &pdfFile{b: b, objs: map[int64]pdfLoc{}, sections: map[int]pdfDict{}, startxref: -1, budget: min(pdfMaxDecoded, pdfMaxRatio*len(b))}
 	l := &pdfLexer{b: b}
 	err := f.scan(l)
 	f.forbidden = l.forbidden

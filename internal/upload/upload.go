@@ -156,7 +156,27 @@ func decide(b []byte, name string, acc accept) (Checked, error) {
 	case acc&acceptDOCX != 0 && bytes.HasPrefix(b, []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}):
 		return Checked{}, refuse(OldOffice, name+" is an older Word or Office file. Save it as a Word document (DOCX) or a PDF, then upload it again.", nil)
 	}
+	if acc&acceptImages != 0 && otherPicture(b) {
+		return Checked{}, refuse(NotAccepted, name+" is a kind of picture we cannot open (such as HEIC, GIF or WebP). Save it as a JPEG or PNG, or take a screenshot of it, and try again.", nil)
+	}
 	return Checked{}, refuse(NotAccepted, name+" is not "+acceptedWords(acc)+" we can open. "+saveAs(acc), nil)
+}
+
+// otherPicture recognises picture formats people have but we do not
+// decode, so the message can say how to get a JPEG or PNG instead.
+func otherPicture(b []byte) bool {
+	if len(b) >= 12 && string(b[4:8]) == "ftyp" {
+		switch string(b[8:12]) {
+		case "heic", "heix", "hevc", "heim", "heis", "mif1", "msf1", "avif":
+			return true
+		}
+	}
+	for _, magic := range []string{"GIF87a", "GIF89a", "II*\x00", "MM\x00*", "BM"} {
+		if bytes.HasPrefix(b, []byte(magic)) {
+			return true
+		}
+	}
+	return len(b) >= 12 && string(b[:4]) == "RIFF" && string(b[8:12]) == "WEBP"
 }
 
 func acceptedWords(acc accept) string {

@@ -506,6 +506,14 @@ func TestPhotoOnlyPlaces(t *testing.T) {
 }
 
 func TestMessagesSayWhatToDo(t *testing.T) {
+	heic := append([]byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"), make([]byte, 100)...)
+	for _, picture := range [][]byte{heic, []byte("GIF89a\x01\x00\x01\x00"), []byte("RIFF\x10\x00\x00\x00WEBPVP8 ")} {
+		e := refused(t, picture, "IMG_0042.HEIC", NotAccepted)
+		if !strings.Contains(e.Message(), "Save it as a JPEG or PNG, or take a screenshot of it") {
+			t.Errorf("message %q", e.Message())
+		}
+	}
+
 	_, err := Check(strings.NewReader("just some text"), "notes.txt", limit)
 	var e *Error
 	if !errors.As(err, &e) {
