@@ -6,23 +6,26 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/psu-project/psu/internal/upload"
 	"github.com/psu-project/psu/internal/web"
 )
 
-// upload is one posted document, read without touching the disk (a
-// temporary file would hold it unencrypted).
-type upload struct {
-	kind, name string
-	content    []byte
-	chosen     bool // a file was chosen
-	tooBig     bool
+// posted is one posted document, read without touching the disk (a
+// temporary file would hold it unencrypted) and checked as it is read.
+type posted struct {
+	kind    string
+	chosen  bool // a file was chosen
+	file    upload.Checked
+	problem string // why the file cannot be accepted, for the person
+	reason  upload.Reason
 }
 
-// readUpload streams the multipart body: the kind, and the file up to one
-// byte past the limit. The rest of an oversized file is read and dropped,
-// so the browser gets our answer instead of a broken connection.
-func readUpload(r *http.Request) (upload, error) {
-	var u upload
+// readUpload streams the multipart body: the kind, and the file through
+// internal/upload, which reads at most one byte past the limit. The rest
+// of an oversized file is read and dropped, so the browser gets our answer
+// instead of a broken connection.
+func readUpload(r *http.Request) (posted, error) {
+	var u posted
 	mr, err := r.MultipartReader()
 	if errors.Is(err, http.ErrNotMultipart) {
 		return u, nil
@@ -49,15 +52,16 @@ func readUpload(r *http.Request) (upload, error) {
 			if p.FileName() == "" {
 				break // nothing chosen
 			}
-			u.chosen, u.name = true, cleanFileName(p.FileName())
-			b, err := io.ReadAll(io.LimitReader(p, MaxFileSize+1))
-			if err != nil {
+			u.chosen = true
+			c, err := upload.Check(p, p.FileName(), MaxFileSize)
+			var refused *upload.Error
+			switch {
+			case errors.As(err, &refused):
+				u.problem, u.reason = refused.Message(), refused.Reason
+			case err != nil:
 				return u, err
-			}
-			if len(b) > MaxFileSize {
-				u.tooBig = true
-			} else {
-				u.content = b
+			default:
+				u.file = c
 			}
 		}
 		if _, err := io.Copy(io.Discard, p); err != nil {
@@ -100,20 +104,16 @@ func (h *handlers) upload(w http.ResponseWriter, r *http.Request) {
 	s := sectionBySlug("documents")
 	f.Values.Set("kind", u.kind)
 	reader{f: f}.choice(s.field("kind"), "Select what the document is")
-	var contentType string
 	switch {
 	case !u.chosen:
 		f.Fail("file", "Select a document to upload")
-	case u.tooBig:
-		f.Fail("file", string(tooBig(u.name)))
-	default:
-		var problem fileProblem
-		if contentType, problem = checkFile(u.name, u.content); problem != "" {
-			f.Fail("file", string(problem))
-		}
+	case u.problem != "":
+		// The reason, never the name: a file's name can be personal.
+		h.srv.Log.InfoContext(ctx, "upload refused", "reason", u.reason)
+		f.Fail("file", u.problem)
 	}
 	if f.Valid() {
-		_, err = h.store.AddFile(ctx, d.ID, Document{Name: u.name, Kind: u.kind, ContentType: contentType}, u.content)
+		_, err = h.store.AddFile(ctx, d.ID, Document{Name: u.file.Name, Kind: u.kind, ContentType: u.file.ContentType}, u.file.Content)
 		if errors.Is(err, ErrTooManyFiles) {
 			f.Fail("file", "You have already uploaded 10 documents, the most we can accept. Remove one to add this one.")
 		} else if err != nil {
