@@ -298,11 +298,18 @@ func (s *Store) Restrict(ctx context.Context, v Viewer, id string, on bool) erro
 
 // DeclareConflict records that v knows the trainee on case id. From then on
 // v cannot open it; if it was assigned to v, it goes back to the leads.
-// Anyone who can see the case exists may declare one, without opening it.
+// Whoever sees the case in their queue (its adviser, or a lead) may declare
+// one without opening it; declaring twice changes nothing.
 func (s *Store) DeclareConflict(ctx context.Context, v Viewer, id string) error {
 	return s.DB.Tx(ctx, func(tx *store.Tx) error {
 		c, err := s.lock(ctx, tx, id)
 		if err != nil {
+			return err
+		}
+		if !v.Lead && c.AssignedTo != v.UserID {
+			return ErrNotYours
+		}
+		if already, err := s.Conflicted(ctx, tx, c.ID, v.UserID); err != nil || already {
 			return err
 		}
 		now := store.Now()

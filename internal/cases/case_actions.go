@@ -141,6 +141,9 @@ func (h *handlers) action(a actionPage) http.HandlerFunc {
 			return
 		}
 		v := h.viewer(r)
+		if !h.mayAct(w, r, c, v) {
+			return
+		}
 		flash, err := a.do(h, r, c, v)
 		if err != nil {
 			h.failed(w, r, c, err, func(status int, f *web.Form) {
@@ -168,6 +171,9 @@ func (h *handlers) inline(w http.ResponseWriter, r *http.Request, flash string, 
 		return
 	}
 	v := h.viewer(r)
+	if !h.mayAct(w, r, c, v) {
+		return
+	}
 	if err := do(c, v); err != nil {
 		h.failed(w, r, c, err, func(status int, f *web.Form) {
 			if c, err = h.cases.Get(r.Context(), h.srv.DB, c.ID); err != nil {
@@ -180,6 +186,26 @@ func (h *handlers) inline(w http.ResponseWriter, r *http.Request, flash string, 
 	}
 	h.setFlash(r, flash)
 	http.Redirect(w, r, casePath(c), http.StatusSeeOther)
+}
+
+// mayAct checks, before anything posted is read, that v may work on c, so
+// a refusal never depends on what was typed. A refusal is recorded and
+// answered here. The action itself checks again, inside its transaction.
+func (h *handlers) mayAct(w http.ResponseWriter, r *http.Request, c *Case, v Viewer) bool {
+	refusal, err := h.cases.decide(r.Context(), h.srv.DB, v, c)
+	if err != nil {
+		h.srv.ServerError(w, r, err)
+		return false
+	}
+	if refusal == nil {
+		return true
+	}
+	if err := h.cases.Authorize(r.Context(), v, c, "case.act", r.Pattern); err != nil && !errors.As(err, new(*Refusal)) {
+		h.srv.ServerError(w, r, err)
+		return false
+	}
+	h.refuse(w, r, c, refusal)
+	return false
 }
 
 func (h *handlers) addNote(w http.ResponseWriter, r *http.Request) {
@@ -206,10 +232,15 @@ func (h *handlers) restrict(w http.ResponseWriter, r *http.Request) {
 }
 
 // conflictForm explains what declaring a conflict means. It shows only the
-// reference, so anyone who sees the case in the queue may reach it.
+// reference, so whoever sees the case in their queue may reach it, even
+// when they may not open the case.
 func (h *handlers) conflictForm(w http.ResponseWriter, r *http.Request) {
 	c, ok := h.find(w, r)
 	if !ok {
+		return
+	}
+	if v := h.viewer(r); !v.Lead && c.AssignedTo != v.UserID {
+		h.refuse(w, r, c, ErrNotYours)
 		return
 	}
 	h.srv.Render(w, r, http.StatusOK, "cases/conflict.html", web.Page{Title: "Declare a conflict of interest", Form: web.NewForm(nil), Data: c})
@@ -221,20 +252,51 @@ func (h *handlers) conflict(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := h.cases.DeclareConflict(r.Context(), h.viewer(r), c.ID); err != nil {
-		h.srv.ServerError(w, r, err)
+		h.failed(w, r, c, err, nil)
 		return
 	}
 	h.setFlash(r, "conflict")
 	http.Redirect(w, r, "/cases", http.StatusSeeOther)
 }
 
-// breakGlassForm asks for the reason to open a restricted case.
+// breakGlassForm asks for the reason to open a restricted case, of someone
+// who could open it but for the restriction. It shows only the reference.
 func (h *handlers) breakGlassForm(w http.ResponseWriter, r *http.Request) {
-	c, ok := h.find(w, r)
+	c, ok := h.mayBreakGlass(w, r)
 	if !ok {
 		return
 	}
 	h.renderBreakGlass(w, r, http.StatusOK, c, web.NewForm(nil))
+}
+
+// mayBreakGlass loads the case in the address for the break-glass pages:
+// anyone who could not open it even unrestricted is refused (and that is
+// recorded); an unrestricted case needs no reason, so it is simply opened.
+func (h *handlers) mayBreakGlass(w http.ResponseWriter, r *http.Request) (*Case, bool) {
+	c, ok := h.find(w, r)
+	if !ok {
+		return nil, false
+	}
+	v := h.viewer(r)
+	open := *c
+	open.Restricted = false
+	refusal, err := h.cases.decide(r.Context(), h.srv.DB, v, &open)
+	switch {
+	case err != nil:
+		h.srv.ServerError(w, r, err)
+		return nil, false
+	case refusal != nil:
+		if err := h.cases.Authorize(r.Context(), v, c, "case.break_glass", ""); err != nil && !errors.As(err, new(*Refusal)) {
+			h.srv.ServerError(w, r, err)
+			return nil, false
+		}
+		h.refuse(w, r, c, refusal)
+		return nil, false
+	case !c.Restricted:
+		http.Redirect(w, r, casePath(c), http.StatusSeeOther)
+		return nil, false
+	}
+	return c, true
 }
 
 func (h *handlers) renderBreakGlass(w http.ResponseWriter, r *http.Request, status int, c *Case, f *web.Form) {
@@ -250,11 +312,10 @@ func (h *handlers) breakGlass(w http.ResponseWriter, r *http.Request) {
 	if !h.srv.ParseForm(w, r) {
 		return
 	}
-	c, ok := h.find(w, r)
+	c, ok := h.mayBreakGlass(w, r)
 	if !ok {
 		return
 	}
-	v := h.viewer(r)
 	f := web.NewForm(r.PostForm)
 	reason, err := checkText("reason", "why you need to open this case", f.Get("reason"), MaxReason, true)
 	if err != nil {
@@ -262,24 +323,7 @@ func (h *handlers) breakGlass(w http.ResponseWriter, r *http.Request) {
 		h.renderBreakGlass(w, r, http.StatusUnprocessableEntity, c, f)
 		return
 	}
-	// Only someone who could open the case but for the restriction may
-	// give a reason; anyone else is refused (and that is recorded).
-	open := *c
-	open.Restricted = false
-	refusal, err := h.cases.decide(r.Context(), h.srv.DB, v, &open)
-	if err != nil {
-		h.srv.ServerError(w, r, err)
-		return
-	}
-	if refusal != nil {
-		if err := h.cases.Authorize(r.Context(), v, c, "case.break_glass", ""); err != nil && !errors.As(err, new(*Refusal)) {
-			h.srv.ServerError(w, r, err)
-			return
-		}
-		h.refuse(w, r, c, refusal)
-		return
-	}
-	if err := h.cases.BreakGlass(r.Context(), v, c, reason); err != nil {
+	if err := h.cases.BreakGlass(r.Context(), h.viewer(r), c, reason); err != nil {
 		h.srv.ServerError(w, r, err)
 		return
 	}
