@@ -13,7 +13,9 @@ import (
 	"github.com/psu-project/psu/internal/store"
 )
 
-// SessionCookie is the name of psu's only cookie.
+// SessionCookie is the name of the session cookie. The only other cookie is
+// auth.DeviceCookie, sent only to the sign-in pages, which marks a browser a
+// member of staff has signed in on (see internal/auth/device.go).
 const SessionCookie = "psu_session"
 
 func init() {
