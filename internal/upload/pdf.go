@@ -350,6 +350,16 @@ type pdfFile struct {
 	unpacked  map[int64][]byte
 	budget    int
 	forbidden pdfName
+	// starts are where top-level objects begin, and entries the in-use
+	// entries of every cross-reference section.
+	starts  map[int]bool
+	entries []pdfEntry
+}
+
+// pdfEntry is a cross-reference entry for an object stored at an offset.
+type pdfEntry struct {
+	num int64
+	off int64
 }
 
 // checkPDF reads b as a PDF.
@@ -358,6 +368,9 @@ func checkPDF(b []byte, name string) error {
 		return refuse(Damaged, name+" is not a PDF we can open, or it is damaged. Save it again as a PDF and try again.", err)
 	}
 	f, err := readPDF(b)
+	if f != nil && f.forbidden == "" {
+		f.forbidden = forbiddenAnywhere(b)
+	}
 	if f != nil && f.forbidden != "" {
 		return refuse(ActiveContent, name+" contains code or attached files that could run when it is opened, so we cannot accept it. Print it to a new PDF, or save it again without attachments, and try again.",
 			fmt.Errorf("pdf: /%s", f.forbidden))
@@ -373,13 +386,38 @@ func checkPDF(b []byte, name string) error {
 
 var errEncrypted = errors.New("pdf: encrypted")
 
+// pdfForbiddenLong are the forbidden names long enough to look for in the
+// raw bytes too (inside stream data, strings and comments, where the parse
+// does not look for names) without compressed data matching them by
+// chance, as it would a two-letter name.
+var pdfForbiddenLong = []pdfName{"JavaScript", "Launch", "EmbeddedFile", "RichMedia", "ImportData"}
+
+// forbiddenAnywhere finds a long forbidden name anywhere in b, with #xx
+// escapes decoded.
+func forbiddenAnywhere(b []byte) pdfName {
+	for i := 0; ; i++ {
+		j := bytes.IndexByte(b[i:], '/')
+		if j < 0 {
+			return ""
+		}
+		i += j
+		l := &pdfLexer{b: b, pos: i}
+		n := l.name()
+		for _, f := range pdfForbiddenLong {
+			if n == f {
+				return n
+			}
+		}
+	}
+}
+
 // readPDF parses the whole file and checks its structure. The file it
 // returns (even with an error) says whether a forbidden name was seen.
 func readPDF(b []byte) (*pdfFile, error) {
 	if len(b) < 8 || !bytes.HasPrefix(b, []byte("%PDF-")) || !(b[5] == '1' || b[5] == '2') || b[6] != '.' || b[7] < '0' || b[7] > '9' {
 		return nil, &pdfError{0, "no PDF header"}
 	}
-	f := &pdfFile{b: b, objs: map[int64]pdfLoc{}, sections: map[int]pdfDict{}, startxref: -1, budget: min(pdfMaxDecoded, pdfMaxRatio*len(b))}
+	f := &pdfFile{b: b, objs: map[int64]pdfLoc{}, sections: map[int]pdfDict{}, starts: map[int]bool{}, startxref: -1, budget: min(pdfMaxDecoded, pdfMaxRatio*len(b))}
 	l := &pdfLexer{b: b}
 	err := f.scan(l)
 	f.forbidden = l.forbidden
@@ -399,7 +437,7 @@ func (f *pdfFile) scan(l *pdfLexer) error {
 		start := l.pos
 		switch {
 		case l.accept("xref"):
-			if err := l.xrefTable(); err != nil {
+			if err := f.xrefTable(l); err != nil {
 				return err
 			}
 			if !l.accept("trailer") {
@@ -428,7 +466,7 @@ func (f *pdfFile) scan(l *pdfLexer) error {
 	}
 }
 
-func (l *pdfLexer) xrefTable() error {
+func (f *pdfFile) xrefTable(l *pdfLexer) error {
 	for {
 		if string(l.word()) == "trailer" {
 			return nil
@@ -444,10 +482,14 @@ func (l *pdfLexer) xrefTable() error {
 			return l.fail("cross-reference table longer than the file")
 		}
 		for i := int64(0); i < count; i++ {
-			_, ok1 := l.uint()
+			off, ok1 := l.uint()
 			_, ok2 := l.uint()
-			if !ok1 || !ok2 || !(l.accept("n") || l.accept("f")) {
+			inUse := l.accept("n")
+			if !ok1 || !ok2 || !(inUse || l.accept("f")) {
 				return l.fail("malformed cross-reference entry")
+			}
+			if inUse {
+				f.entries = append(f.entries, pdfEntry{first + i, off})
 			}
 		}
 	}
@@ -489,6 +531,7 @@ func (f *pdfFile) indirect(l *pdfLexer, start int) error {
 	if prev, ok := f.objs[num]; !ok || prev.order <= start {
 		f.objs[num] = pdfLoc{off: start, stm: -1, order: start}
 	}
+	f.starts[start] = true
 	return nil
 }
 
@@ -547,6 +590,9 @@ func (f *pdfFile) structure() error {
 			return err
 		}
 	}
+	if err := f.checkEntries(); err != nil {
+		return err
+	}
 	f.unpacked = map[int64][]byte{}
 	for _, s := range f.objStms {
 		if err := f.readObjStm(s); err != nil {
@@ -565,6 +611,26 @@ func (f *pdfFile) structure() error {
 		return &pdfError{at, "catalogue has the wrong type"}
 	}
 	return f.pageTree(catalog["Pages"])
+}
+
+// checkEntries wants every cross-reference entry to point at the start of
+// an object the scan read (after any space or comments). A viewer goes
+// where the entry points; an entry pointing inside a stream, a string or a
+// comment would show it an object this check never saw. An entry at the
+// wrong object (some writers put 0 for objects they never wrote) shows a
+// viewer nothing new, and viewers take it as missing.
+func (f *pdfFile) checkEntries() error {
+	for _, e := range f.entries {
+		if e.off < 0 || e.off >= int64(len(f.b)) {
+			return &pdfError{0, fmt.Sprintf("cross-reference entry for object %d points outside the file", e.num)}
+		}
+		l := &pdfLexer{b: f.b, pos: int(e.off)}
+		l.skip()
+		if _, ok := f.starts[l.pos]; !ok {
+			return &pdfError{int(e.off), fmt.Sprintf("cross-reference entry for object %d does not point at it", e.num)}
+		}
+	}
+	return nil
 }
 
 // resolve follows references to an object; a missing one is null, as the
@@ -711,6 +777,10 @@ func (f *pdfFile) checkXRefStream(s pdfStream) error {
 	if len(index)%2 != 0 {
 		return &pdfError{s.order, "cross-reference stream with a bad /Index"}
 	}
+	widths := make([]int, 3)
+	for i, x := range w {
+		widths[i] = int(x.(int64))
+	}
 	var rows int64
 	for i := 1; i < len(index); i += 2 {
 		n, ok := index[i].(int64)
@@ -721,6 +791,31 @@ func (f *pdfFile) checkXRefStream(s pdfStream) error {
 	}
 	if rows*row > int64(len(data)) {
 		return &pdfError{s.order, "cross-reference stream shorter than its rows"}
+	}
+	field := func(b []byte) int64 {
+		var v int64
+		for _, c := range b {
+			v = v<<8 | int64(c)
+		}
+		return v
+	}
+	for i := 0; i+1 < len(index); i += 2 {
+		first, ok1 := index[i].(int64)
+		n, ok2 := index[i+1].(int64)
+		if !ok1 || !ok2 || first < 0 {
+			return &pdfError{s.order, "cross-reference stream with a bad /Index"}
+		}
+		for k := int64(0); k < n; k++ {
+			r := data[:row]
+			data = data[row:]
+			kind := int64(1) // the default when /W gives the type no bytes
+			if widths[0] > 0 {
+				kind = field(r[:widths[0]])
+			}
+			if kind == 1 {
+				f.entries = append(f.entries, pdfEntry{first + k, field(r[widths[0] : widths[0]+widths[1]])})
+			}
+		}
 	}
 	return nil
 }

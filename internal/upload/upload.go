@@ -126,7 +126,7 @@ func decide(b []byte, name string, acc accept) (Checked, error) {
 	}
 	if what := findActive(b); what != "" {
 		if what == activeProgram {
-			return Checked{}, refuse(Program, name+" is a program, not a document, so we cannot accept it. "+saveAs(acc), errors.New(string(what)))
+			return Checked{}, refuse(Program, name+" is a program, not a document, so we cannot accept it. Check you chose the right file: upload the document itself, as "+acceptedWords(acc)+".", errors.New(string(what)))
 		}
 		return Checked{}, refuse(ActiveContent, name+" contains code that could run when it is opened (such as a script or a web page), so we cannot accept it. "+saveAs(acc), errors.New(string(what)))
 	}

@@ -3,6 +3,7 @@ package upload
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"image"
 	"image/jpeg"
 	"image/png"
@@ -138,6 +139,7 @@ func TestPDFsThatRunCodeOrCarryFilesAreRefused(t *testing.T) {
 		{"embedded file", simplePDF("x", "/Names << /EmbeddedFiles << /Names [(a.exe) << /Type /Filespec /EF << /F 9 0 R >> >>] >> >>")},
 		{"xfa form", simplePDF("x", "/AcroForm << /Fields [] /XFA 9 0 R >>")},
 		{"script compressed in an object stream", hidden},
+		{"script name inside stream data", simplePDFWithStream("q Q % /J#61vaScript (app.alert\\(1\\))")},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			refused(t, tt.content, "letter.pdf", ActiveContent)
@@ -173,6 +175,7 @@ func TestPDFsMustHaveAReadableStructure(t *testing.T) {
 		{"something between objects", junk2, Damaged},
 		{"html between objects", junk, ActiveContent},
 		{"startxref pointing nowhere", wrongStart, Damaged},
+		{"cross-reference entry pointing into a stream", smuggledPDF(), Damaged},
 		{"nested 200,000 deep", deep.table(4, "/Root 1 0 R"), Damaged},
 		{"no pages", noPages.table(3, "/Root 1 0 R"), Damaged},
 		{"page tree in a circle", loop.table(3, "/Root 1 0 R"), Damaged},
@@ -183,6 +186,34 @@ func TestPDFsMustHaveAReadableStructure(t *testing.T) {
 			refused(t, tt.content, "letter.pdf", tt.reason)
 		})
 	}
+}
+
+// simplePDFWithStream is a one-page PDF whose content stream holds data.
+func simplePDFWithStream(data string) []byte {
+	w := newPDF("1.4")
+	w.obj(1, "<< /Type /Catalog /Pages 2 0 R >>")
+	w.obj(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
+	w.obj(3, "<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>")
+	w.stream(4, "", []byte(data))
+	return w.table(5, "/Root 1 0 R")
+}
+
+// smuggledPDF hides an object with a short script name inside a stream's
+// data, where only a parser following the cross-reference table (as a
+// viewer does) would find it, and points the catalogue's open action and
+// the table's entry at it.
+func smuggledPDF() []byte {
+	w := newPDF("1.4")
+	w.obj(1, "<< /Type /Catalog /Pages 2 0 R /OpenAction 5 0 R >>")
+	w.obj(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
+	w.obj(3, "<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>")
+	data, hidden := "q Q\n", "5 0 obj << /S /J#53 /J#53 (x) >> endobj\n"
+	w.offs[4] = w.b.Len()
+	fmt.Fprintf(&w.b, "4 0 obj\n<< /Length %d >>\nstream\n%s", len(data)+len(hidden), data)
+	w.offs[5] = w.b.Len()
+	w.b.WriteString(hidden)
+	w.b.WriteString("\nendstream\nendobj\n")
+	return w.table(6, "/Root 1 0 R")
 }
 
 func simplePDFWithTrailer(trailer string) []byte {
