@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/workdays"
@@ -18,6 +19,9 @@ import (
 const (
 	KeyResponseDays = "clock.response_days" // the first-response target, in days
 	KeyDayMode      = "clock.day_mode"      // workdays.Calendar or workdays.Working
+	// KeyHolidaysLoaded is when an administrator uploaded the bank holidays
+	// in use (RFC 3339), empty once they go back to psu's own list.
+	KeyHolidaysLoaded = "bank_holidays.loaded_at"
 )
 
 // Defaults, from the unit's published promise: a reply within 14 days.
@@ -39,21 +43,18 @@ func Get(ctx context.Context, q store.Querier, key, def string) (string, error) 
 	return v, nil
 }
 
-// Set stores value for key, by userID.
+// Set stores value for key, by userID. It is one upsert, so two
+// administrators saving at once cannot collide on a key new to the table,
+// and it holds the key's row until the transaction ends.
 func Set(ctx context.Context, tx *store.Tx, key, value, userID string) error {
 	var by any
 	if userID != "" {
 		by = userID
 	}
-	now := store.Now()
-	res, err := tx.ExecContext(ctx, `UPDATE settings SET value = ?, updated_at = ?, updated_by = ? WHERE key = ?`, value, now, by, key)
-	if err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+		key, value, store.Now(), by); err != nil {
 		return fmt.Errorf("settings: set %s: %w", key, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?)`, key, value, now, by); err != nil {
-			return fmt.Errorf("settings: set %s: %w", key, err)
-		}
 	}
 	return nil
 }
@@ -87,6 +88,17 @@ func Clock(ctx context.Context, q store.Querier) (ClockSettings, error) {
 // Holidays reads the bank holidays in use: the ones an administrator
 // loaded, or those psu ships with.
 func Holidays(ctx context.Context, q store.Querier) ([]workdays.Holiday, error) {
+	hs, err := storedHolidays(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if len(hs) == 0 {
+		return workdays.Shipped(), nil
+	}
+	return hs, nil
+}
+
+func storedHolidays(ctx context.Context, q store.Querier) ([]workdays.Holiday, error) {
 	rows, err := q.QueryContext(ctx, `SELECT day, title FROM bank_holidays ORDER BY day`)
 	if err != nil {
 		return nil, fmt.Errorf("settings: bank holidays: %w", err)
@@ -103,10 +115,57 @@ func Holidays(ctx context.Context, q store.Querier) ([]workdays.Holiday, error) 
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("settings: bank holidays: %w", err)
 	}
-	if len(out) == 0 {
-		return workdays.Shipped(), nil
-	}
 	return out, nil
+}
+
+// HolidayList is the bank holidays in use and where they came from.
+type HolidayList struct {
+	Holidays []workdays.Holiday // by date
+	Uploaded bool               // an administrator's upload, not psu's own list
+	LoadedAt time.Time          // when it was uploaded; zero when not known
+}
+
+// HolidaysInUse reads the bank holidays in use and where they came from.
+func HolidaysInUse(ctx context.Context, q store.Querier) (HolidayList, error) {
+	hs, err := storedHolidays(ctx, q)
+	if err != nil {
+		return HolidayList{}, err
+	}
+	if len(hs) == 0 {
+		return HolidayList{Holidays: workdays.Shipped()}, nil
+	}
+	l := HolidayList{Holidays: hs, Uploaded: true}
+	at, err := Get(ctx, q, KeyHolidaysLoaded, "")
+	if err != nil {
+		return l, err
+	}
+	if t, err := time.Parse(time.RFC3339Nano, at); err == nil {
+		l.LoadedAt = t
+	}
+	return l, nil
+}
+
+// LoadHolidays makes hs, uploaded by userID, the bank holidays in use.
+func LoadHolidays(ctx context.Context, tx *store.Tx, hs []workdays.Holiday, userID string) error {
+	if len(hs) == 0 {
+		return errors.New("settings: load bank holidays: the list is empty")
+	}
+	// The key first: its row lock makes a second upload wait until this one
+	// commits, so that its DELETE sees (and removes) what this one inserts.
+	if err := Set(ctx, tx, KeyHolidaysLoaded, store.Now().Format(time.RFC3339Nano), userID); err != nil {
+		return err
+	}
+	return ReplaceHolidays(ctx, tx, hs)
+}
+
+// UseShippedHolidays puts psu's own list back in use. Nothing is copied:
+// with no uploaded list, Holidays reads the one built into the running
+// psu, so a later release's longer list takes over by itself.
+func UseShippedHolidays(ctx context.Context, tx *store.Tx, userID string) error {
+	if err := Set(ctx, tx, KeyHolidaysLoaded, "", userID); err != nil { // first, as in LoadHolidays
+		return err
+	}
+	return ReplaceHolidays(ctx, tx, nil)
 }
 
 // ReplaceHolidays makes hs the bank holidays in use.
