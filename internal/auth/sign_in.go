@@ -13,7 +13,7 @@ import (
 
 func (s *Service) signInForm(w http.ResponseWriter, r *http.Request) {
 	if web.PrincipalFrom(r).SignedIn() {
-		http.Redirect(w, r, "/account", http.StatusSeeOther)
+		http.Redirect(w, r, s.home(), http.StatusSeeOther)
 		return
 	}
 	f := web.NewForm(url.Values{"next": {r.URL.Query().Get("next")}})
@@ -125,4 +125,13 @@ func (s *Service) account(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.srv.Render(w, r, http.StatusOK, "auth/account.html", web.Page{Title: "Your account", Data: u})
+}
+
+// home is where a member of staff lands after signing in: the staff home
+// page where this build has one, else their account.
+func (s *Service) home() string {
+	if s.srv.Router.Has("/staff") {
+		return "/staff"
+	}
+	return "/account"
 }

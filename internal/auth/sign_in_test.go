@@ -53,9 +53,9 @@ func TestSignInNextStaysOnSite(t *testing.T) {
 		t.Run(string(e), func(t *testing.T) {
 			in := apptest.Start(t, e)
 			for next, want := range map[string]string{
-				"/%09/evil.example":  "/account",
-				"/%5C/evil.example":  "/account",
-				"%2F%2Fevil.example": "/account",
+				"/%09/evil.example":  "/staff",
+				"/%5C/evil.example":  "/staff",
+				"%2F%2Fevil.example": "/staff",
 				"/admin/eligibility": "/admin/eligibility",
 			} {
 				s := in.CreateStaff(t, web.RoleAdministrator)
@@ -98,7 +98,7 @@ func TestStrangerCannotLockOwnerOut(t *testing.T) {
 			if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/sign-in/code" {
 				t.Fatalf("owner locked out by a stranger: %d\n%s", res.StatusCode, res.Body)
 			}
-			if res := finish(t, owner, s, 0); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/account" {
+			if res := finish(t, owner, s, 0); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/staff" {
 				t.Fatalf("owner's code: %d %s", res.StatusCode, res.Header.Get("Location"))
 			}
 			// The stranger had five tries, then was told to wait.

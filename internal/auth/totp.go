@@ -231,7 +231,7 @@ func (s *Service) complete(w http.ResponseWriter, r *http.Request, u User) {
 		return
 	}
 	if next == "/" {
-		next = "/account"
+		next = s.home()
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
