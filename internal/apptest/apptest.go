@@ -39,6 +39,8 @@ type Instance struct {
 	SMTP  *mailtest.Server
 	// Stop shuts psu down as SIGTERM does and returns Run's error.
 	Stop func() error
+
+	logs *logBuffer
 }
 
 // Start runs psu on a fresh database of engine e. Extra environment
@@ -73,7 +75,8 @@ func StartOn(t testing.TB, dbURL string, env ...string) *Instance {
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	logs := &logBuffer{}
+	log := slog.New(slog.NewTextHandler(testWriter{t, logs}, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	ctx, cancel := context.WithCancel(context.Background())
 	a, err := app.New(ctx, cfg, log, app.Options{Argon2: CheapArgon2})
 	if err != nil {
@@ -82,7 +85,7 @@ func StartOn(t testing.TB, dbURL string, env ...string) *Instance {
 	}
 	done := make(chan error, 1)
 	go func() { done <- a.Run(ctx, ln) }()
-	in := &Instance{URL: "http://" + ln.Addr().String(), DBURL: dbURL, App: a, SMTP: smtp}
+	in := &Instance{URL: "http://" + ln.Addr().String(), DBURL: dbURL, App: a, SMTP: smtp, logs: logs}
 	in.Stop = sync.OnceValue(func() error {
 		cancel()
 		err := <-done
@@ -97,9 +100,30 @@ func StartOn(t testing.TB, dbURL string, env ...string) *Instance {
 	return in
 }
 
-type testWriter struct{ t testing.TB }
+type testWriter struct {
+	t    testing.TB
+	logs *logBuffer
+}
+
+// logBuffer keeps everything psu logged, for tests that check what a log
+// may never hold.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf []byte
+}
+
+// Logs returns everything this psu has logged so far (at the level the
+// test set with PSU_LOG_LEVEL; warn by default).
+func (in *Instance) Logs() []byte {
+	in.logs.mu.Lock()
+	defer in.logs.mu.Unlock()
+	return append([]byte(nil), in.logs.buf...)
+}
 
 func (w testWriter) Write(p []byte) (int, error) {
+	w.logs.mu.Lock()
+	w.logs.buf = append(w.logs.buf, p...)
+	w.logs.mu.Unlock()
 	w.t.Log(strings.TrimRight(string(p), "\n"))
 	return len(p), nil
 }
