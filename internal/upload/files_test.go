@@ -158,6 +158,11 @@ func pngOf(t testing.TB, w, h int) []byte {
 			img.Set(x, y, color.NRGBA{uint8(x * 7), uint8(y * 5), 90, 255})
 		}
 	}
+	return pngOf2(t, img)
+}
+
+func pngOf2(t testing.TB, img image.Image) []byte {
+	t.Helper()
 	var b bytes.Buffer
 	if err := png.Encode(&b, img); err != nil {
 		t.Fatal(err)
