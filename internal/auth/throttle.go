@@ -265,7 +265,7 @@ func (s *Service) maybeAlert(ctx context.Context, tx *store.Tx, u User, bs []buc
 	if b.level(stored, now.Sub(updated)) < alertAfter || (alerted.Valid && now.Sub(alerted.Time) < alertEvery) {
 		return nil
 	}
-	from := "from a device that has not been used to sign in to your account before"
+	from := "from an unknown device (one that has not been used to sign in to your account before)"
 	if knownDevice {
 		from = "from a device you have signed in on before"
 	}
