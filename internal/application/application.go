@@ -154,36 +154,34 @@ func (h *handlers) grant(r *http.Request, p *web.Principal) error {
 	return nil
 }
 
-// draft loads the draft this request's session holds. When there is none,
-// it answers itself (the confirmation page if the draft was sent, else the
-// start page) and ok is false. bound is always true: the session is the
-// only way to a draft.
-func (h *handlers) draft(w http.ResponseWriter, r *http.Request) (d *Draft, bound, ok bool) {
+// draft loads the draft this request's session holds (the session is the
+// only way to a draft). When there is none, it answers itself (the
+// confirmation page if the draft was sent, else the start page) and ok is
+// false.
+func (h *handlers) draft(w http.ResponseWriter, r *http.Request) (d *Draft, ok bool) {
 	ctx := r.Context()
-	id, bound := h.srv.Sessions.GetString(ctx, keyDraft), true
+	id := h.srv.Sessions.GetString(ctx, keyDraft)
 	if id == "" {
 		http.Redirect(w, r, "/apply", http.StatusSeeOther)
-		return nil, false, false
+		return nil, false
 	}
 	d, err := h.store.Draft(ctx, h.srv.DB, id)
 	if err == nil {
-		return d, bound, true
+		return d, true
 	}
 	if !errors.Is(err, store.ErrNotFound) {
 		h.srv.ServerError(w, r, err)
-		return nil, false, false
+		return nil, false
 	}
-	if bound {
-		if a, err := h.store.ApplicationByDraft(ctx, id); err == nil {
-			h.srv.Sessions.Put(ctx, keySubmitted, a.ID)
-			http.Redirect(w, r, "/apply/sent", http.StatusSeeOther)
-			return nil, false, false
-		}
-		h.srv.Sessions.Remove(ctx, keyDraft)
+	if a, err := h.store.ApplicationByDraft(ctx, id); err == nil {
+		h.srv.Sessions.Put(ctx, keySubmitted, a.ID)
+		http.Redirect(w, r, "/apply/sent", http.StatusSeeOther)
+		return nil, false
 	}
+	h.srv.Sessions.Remove(ctx, keyDraft)
 	h.setFlash(ctx, flashNotFound, "")
 	http.Redirect(w, r, "/apply", http.StatusSeeOther)
-	return nil, false, false
+	return nil, false
 }
 
 // newVerifier gives this session a fresh random value and returns its

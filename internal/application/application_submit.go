@@ -20,7 +20,7 @@ func (h *handlers) submit(w http.ResponseWriter, r *http.Request) {
 	if !h.srv.ParseForm(w, r) {
 		return
 	}
-	d, _, ok := h.draft(w, r)
+	d, ok := h.draft(w, r)
 	if !ok {
 		return
 	}

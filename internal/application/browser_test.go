@@ -26,7 +26,7 @@ func browserFiles(t *testing.T) (good, exe, big, bomb string) {
 		}
 		return p
 	}
-	good = write(secrets.FileName, []byte("%PDF-1.7\n"+secrets.FileText+"\n%%EOF\n"))
+	good = write(secrets.FileName, application.PDF(t, secrets.FileText))
 	exe = write("ARCP-outcome.pdf", append([]byte("MZ\x90\x00\x03"), bytes.Repeat([]byte{0xCC}, 64<<10)...))
 	big = write("big-scan.pdf", append([]byte("%PDF-1.7\n"), bytes.Repeat([]byte("0"), application.MaxFileSize+512<<10)...))
 	bomb = write("exam-results.docx", zipBombDOCX(t))
@@ -240,7 +240,7 @@ func TestResumeInTheBrowser(t *testing.T) {
 	c := in.Client(t)
 	startEligible(t, c)
 	fillUntil(t, c, "/apply/meeting")
-	expect(t, "upload", uploadFile(t, c, "supervisor", secrets.FileName, []byte("%PDF-1.7\n"+secrets.FileText)), 303, "")
+	expect(t, "upload", uploadFile(t, c, "supervisor", secrets.FileName, application.PDF(t, secrets.FileText)), 303, "")
 	// The address is confirmed on the first device; only a confirmed
 	// address is sent a link on request.
 	expect(t, "confirm", c.Post(linkIn(t, nthMail(t, in, 1)), nil), 303, "/apply/meeting")

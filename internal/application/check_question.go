@@ -87,7 +87,7 @@ func (h *handlers) renderQuestion(w http.ResponseWriter, r *http.Request, status
 }
 
 func (h *handlers) questionForm(w http.ResponseWriter, r *http.Request) {
-	d, _, ok := h.draft(w, r)
+	d, ok := h.draft(w, r)
 	if !ok {
 		return
 	}
@@ -107,7 +107,7 @@ func (h *handlers) answer(w http.ResponseWriter, r *http.Request) {
 	if !h.srv.ParseForm(w, r) {
 		return
 	}
-	d, _, ok := h.draft(w, r)
+	d, ok := h.draft(w, r)
 	if !ok {
 		return
 	}

@@ -47,7 +47,7 @@ func (h *handlers) renderDocuments(w http.ResponseWriter, r *http.Request, statu
 
 // documents lists what has been uploaded and offers to upload more.
 func (h *handlers) documents(w http.ResponseWriter, r *http.Request) {
-	d, _, ok := h.draft(w, r)
+	d, ok := h.draft(w, r)
 	if !ok || !h.admitted(w, r, d) {
 		return
 	}
@@ -56,7 +56,7 @@ func (h *handlers) documents(w http.ResponseWriter, r *http.Request) {
 
 // removeDocument deletes one uploaded document.
 func (h *handlers) removeDocument(w http.ResponseWriter, r *http.Request) {
-	d, _, ok := h.draft(w, r)
+	d, ok := h.draft(w, r)
 	if !ok {
 		return
 	}

@@ -72,8 +72,8 @@ func readUpload(r *http.Request) (posted, error) {
 
 // upload checks a document by its content and stores it, sealed.
 func (h *handlers) upload(w http.ResponseWriter, r *http.Request) {
-	d, bound, ok := h.draft(w, r)
-	if !ok || (bound && !h.admitted(w, r, d)) {
+	d, ok := h.draft(w, r)
+	if !ok || !h.admitted(w, r, d) {
 		return
 	}
 	ctx := r.Context()
@@ -122,8 +122,6 @@ func (h *handlers) upload(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	switch {
-	case !bound:
-		h.savedWithoutSession(w, r, d)
 	case !f.Valid():
 		h.renderDocuments(w, r, http.StatusUnprocessableEntity, d, f, ret)
 	default:

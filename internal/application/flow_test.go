@@ -136,7 +136,7 @@ func fillAll(t *testing.T, c *apptest.Client) {
 	for _, p := range applicationPages() {
 		if p.path == "/apply/meeting" {
 			expect(t, "documents page", c.Get("/apply/documents"), http.StatusOK, "")
-			expect(t, "upload", uploadFile(t, c, "supervisor", secrets.FileName, []byte("%PDF-1.7\n"+secrets.FileText+"\n%%EOF")), http.StatusSeeOther, "/apply/documents")
+			expect(t, "upload", uploadFile(t, c, "supervisor", secrets.FileName, application.PDF(t, secrets.FileText)), http.StatusSeeOther, "/apply/documents")
 		}
 		expect(t, "GET "+p.path, c.Get(p.path), http.StatusOK, "")
 		expect(t, "POST "+p.path, c.Post(p.path, p.values), http.StatusSeeOther, p.next)

@@ -132,7 +132,7 @@ func TestResumedDraftHasLostNothing(t *testing.T) {
 		a := in.Client(t)
 		startEligible(t, a)
 		fillUntil(t, a, "/apply/meeting")
-		expect(t, "upload", uploadFile(t, a, "arcp", secrets.FileName, []byte("%PDF-1.4 "+secrets.FileText)), http.StatusSeeOther, "")
+		expect(t, "upload", uploadFile(t, a, "arcp", secrets.FileName, application.PDF(t, secrets.FileText)), http.StatusSeeOther, "")
 		expect(t, "half a page", a.Post("/apply/meeting", url.Values{"meeting_way": {"teams"}, "later": {"yes"}}), http.StatusSeeOther, "/apply/saved")
 		// The person confirms the address with the first link, then loses
 		// their session (another device, days later).
@@ -204,7 +204,9 @@ func TestUnsafeOrOversizeDocumentsAreRefused(t *testing.T) {
 	bodyHas(t, "eleventh", res, "You have already uploaded 10 documents")
 }
 
-var tinyPNG = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+// tinyPNG is a whole 1×1 PNG (the one before had its pixel data cut
+// short, which only a header check let through).
+var tinyPNG = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\xdac\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xffV\xc7/\r\x00\x00\x00\x00IEND\xaeB`\x82")
 
 // draftID finds the only draft.
 func draftID(t *testing.T, in *apptest.Instance) string {

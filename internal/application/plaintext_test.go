@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/psu-project/psu/internal/application"
 	"github.com/psu-project/psu/internal/apptest"
 	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/testenv"
@@ -33,7 +34,7 @@ func applyAndLeaveADraft(t *testing.T, in *apptest.Instance) string {
 	d := in.Client(t)
 	startEligible(t, d)
 	fillUntil(t, d, "/apply/meeting")
-	expect(t, "upload", uploadFile(t, d, "complaint", secrets.FileName, []byte("%PDF-1.7\n"+secrets.FileText)), http.StatusSeeOther, "")
+	expect(t, "upload", uploadFile(t, d, "complaint", secrets.FileName, application.PDF(t, secrets.FileText)), http.StatusSeeOther, "")
 	expect(t, "half-typed page", d.Post("/apply/meeting", url.Values{"meeting_times": {secrets.Hopes}, "later": {"yes"}}), http.StatusSeeOther, "")
 	return ref
 }

@@ -22,7 +22,7 @@ func (h *handlers) renderSaved(w http.ResponseWriter, r *http.Request, status in
 
 // savedPage says the answers are kept, for how long, and how to come back.
 func (h *handlers) savedPage(w http.ResponseWriter, r *http.Request) {
-	d, _, ok := h.draft(w, r)
+	d, ok := h.draft(w, r)
 	if !ok {
 		return
 	}
@@ -31,7 +31,7 @@ func (h *handlers) savedPage(w http.ResponseWriter, r *http.Request) {
 
 // sendLink e-mails a new link to come back to the draft.
 func (h *handlers) sendLink(w http.ResponseWriter, r *http.Request) {
-	d, _, ok := h.draft(w, r)
+	d, ok := h.draft(w, r)
 	if !ok {
 		return
 	}

@@ -16,7 +16,7 @@ func (h *handlers) saveSection(s *section) http.HandlerFunc {
 		if !h.srv.ParseForm(w, r) {
 			return
 		}
-		d, _, ok := h.draft(w, r)
+		d, ok := h.draft(w, r)
 		if !ok || !h.admitted(w, r, d) {
 			return
 		}
@@ -77,30 +77,4 @@ func (h *handlers) saveSection(s *section) http.HandlerFunc {
 		}
 		http.Redirect(w, r, next(d, s.Slug, ret), http.StatusSeeOther)
 	}
-}
-
-// savedWithoutSession answers a page saved through its write token after
-// the session ended: the answers are kept, and a link to carry on goes to
-// the draft's address. Nothing from the draft is shown.
-func (h *handlers) savedWithoutSession(w http.ResponseWriter, r *http.Request, d *Draft) {
-	ctx := r.Context()
-	sent := false
-	if d.Email != "" {
-		allowed, _, err := h.allow(ctx, bucketLimit{draftMailBucket(d.ID), DraftMailLimit}, bucketLimit{mailBucket(h.clientIP(r)), MailLimit})
-		if err != nil {
-			h.srv.ServerError(w, r, err)
-			return
-		}
-		if allowed {
-			if err := h.srv.DB.Tx(ctx, func(tx *store.Tx) error { return h.sendLinkMail(ctx, tx, d, false) }); err != nil {
-				h.srv.ServerError(w, r, err)
-				return
-			}
-			sent = true
-		}
-	}
-	h.srv.Render(w, r, http.StatusOK, "application/saved_signed_out.html", web.Page{
-		Title: "Your answers are saved",
-		Data:  struct{ Email, Sent bool }{d.Email != "", sent},
-	})
 }

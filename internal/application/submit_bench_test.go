@@ -131,7 +131,7 @@ func BenchmarkUpload1MB(b *testing.B) {
 		b.Run(string(e), func(b *testing.B) {
 			s := testStore(b, storetest.Open(b, e))
 			ctx := context.Background()
-			doc := bytes.Repeat([]byte("%PDF-1.7 benchmark "), (1<<20)/19+1)[:1<<20]
+			doc := PaddedPDF(b, 1<<20)
 			ids := make([]string, (b.N+MaxFiles-1)/MaxFiles)
 			for i := range ids {
 				d := &Draft{}
