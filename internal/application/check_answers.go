@@ -113,7 +113,7 @@ func (h *handlers) renderCheckAnswers(w http.ResponseWriter, r *http.Request, st
 // checkAnswers shows everything the application holds, page by page, with
 // a link to change each answer, and the button that sends it.
 func (h *handlers) checkAnswers(w http.ResponseWriter, r *http.Request) {
-	d, _, ok := h.draft(w, r)
+	d, ok := h.draft(w, r)
 	if !ok || !h.admitted(w, r, d) {
 		return
 	}

@@ -10,7 +10,7 @@ import (
 // notEligible explains, with the reasons of the rules that decided, why
 // the Individual Support Team is not the right service, and where to turn.
 func (h *handlers) notEligible(w http.ResponseWriter, r *http.Request) {
-	d, _, ok := h.draft(w, r)
+	d, ok := h.draft(w, r)
 	if !ok {
 		return
 	}

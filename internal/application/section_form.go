@@ -11,7 +11,7 @@ import (
 // on it.
 func (h *handlers) sectionForm(s *section) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		d, _, ok := h.draft(w, r)
+		d, ok := h.draft(w, r)
 		if !ok || !h.admitted(w, r, d) {
 			return
 		}
