@@ -7,10 +7,13 @@ import (
 	"time"
 
 	"github.com/psu-project/psu/internal/application"
+	"github.com/psu-project/psu/internal/auth"
+	"github.com/psu-project/psu/internal/mail"
 	"github.com/psu-project/psu/internal/seal"
 	"github.com/psu-project/psu/internal/settings"
 	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/store/storetest"
+	"github.com/psu-project/psu/internal/web"
 	"github.com/psu-project/psu/internal/workdays"
 )
 
@@ -24,14 +27,14 @@ func testStore(t *testing.T, db *store.DB) *Store {
 }
 
 // staff adds a member of staff with a role and returns them as a viewer.
-func staff(t *testing.T, db *store.DB, name, role string) Viewer {
+func staff(t *testing.T, db *store.DB, name string, role web.Role) Viewer {
 	t.Helper()
-	id, now := store.NewID(), store.Now()
-	if _, err := db.ExecContext(context.Background(), `INSERT INTO users (id, email, name, role, password_hash, created_at, updated_at)
-		VALUES (?, ?, ?, ?, 'x', ?, ?)`, id, id+"@example.nhs.uk", name, role, now, now); err != nil {
+	u, err := auth.CreateUser(context.Background(), db, auth.Argon2{Time: 1, MemKiB: 1024, Threads: 1},
+		store.NewID()+"@example.nhs.uk", name, role, "correct horse battery staple")
+	if err != nil {
 		t.Fatal(err)
 	}
-	return Viewer{UserID: id, Name: name, Roles: role, Lead: role == "triage_lead"}
+	return Viewer{UserID: u.ID, Name: name, Roles: string(role), Lead: role == web.RoleTriageLead}
 }
 
 func arrive(t *testing.T, s *Store, a Arrival) *Case {
@@ -90,7 +93,7 @@ func TestNoticeThenApplicationMakeOneCase(t *testing.T) {
 		if name, err := s.Name(got); err != nil || name != "Amélie Ørsted" {
 			t.Errorf("name %q, %v", name, err)
 		}
-		lead := staff(t, db, "Lead", "triage_lead")
+		lead := staff(t, db, "Lead", web.RoleTriageLead)
 		for _, q := range []string{"amelie", "AMÉLIE orsted", "Trainee.One@example.com", c.Reference} {
 			rows, err := s.Find(ctx, lead, q, at)
 			if err != nil || len(rows) != 1 || rows[0].Case.ID != c.ID {
@@ -100,7 +103,7 @@ func TestNoticeThenApplicationMakeOneCase(t *testing.T) {
 		if rows, _ := s.Find(ctx, lead, "amelie smith", at); len(rows) != 0 {
 			t.Error("a name search matched with a word that is not in the name")
 		}
-		adviser := staff(t, db, "Adviser", "adviser")
+		adviser := staff(t, db, "Adviser", web.RoleAdviser)
 		if rows, _ := s.Find(ctx, adviser, "amelie", at); len(rows) != 0 {
 			t.Error("an adviser found a case not assigned to them")
 		}
@@ -121,7 +124,7 @@ func TestWorkingDayClockPausesAndResumes(t *testing.T) {
 		if d := c.ResponseDue.In(workdays.London).Format(time.DateOnly); d != "2026-11-20" {
 			t.Fatalf("working target %s", d)
 		}
-		lead := staff(t, db, "Lead", "triage_lead")
+		lead := staff(t, db, "Lead", web.RoleTriageLead)
 		if err := s.PauseClock(ctx, lead, c.ID, ""); err == nil {
 			t.Error("paused without a reason")
 		}
@@ -160,8 +163,8 @@ func TestStatusesFollowTheStateMachine(t *testing.T) {
 		ctx := context.Background()
 		s := testStore(t, db)
 		c := arrive(t, s, arrival("b@example.com", "B Person", store.Now()))
-		lead := staff(t, db, "Lead", "triage_lead")
-		adviser := staff(t, db, "Adviser", "adviser")
+		lead := staff(t, db, "Lead", web.RoleTriageLead)
+		adviser := staff(t, db, "Adviser", web.RoleAdviser)
 		var te *TransitionError
 		if err := s.Move(ctx, lead, c.ID, Seen, "", ""); !errors.As(err, &te) {
 			t.Fatalf("new → seen: %v", err)
@@ -209,9 +212,9 @@ func TestConflictsAndRestrictionsShutPeopleOut(t *testing.T) {
 		ctx := context.Background()
 		s := testStore(t, db)
 		c := arrive(t, s, arrival("c@example.com", "C Person", store.Now()))
-		lead := staff(t, db, "Lead", "triage_lead")
-		other := staff(t, db, "Other lead", "triage_lead")
-		adviser := staff(t, db, "Adviser", "adviser")
+		lead := staff(t, db, "Lead", web.RoleTriageLead)
+		other := staff(t, db, "Other lead", web.RoleTriageLead)
+		adviser := staff(t, db, "Adviser", web.RoleAdviser)
 		if err := s.Assign(ctx, lead, c.ID, adviser.UserID); err != nil {
 			t.Fatal(err)
 		}
@@ -266,7 +269,7 @@ func TestMergeMovesEverythingAcross(t *testing.T) {
 		s := testStore(t, db)
 		keep := arrive(t, s, arrival("d@example.com", "D Person", store.Now().Add(-time.Hour)))
 		dup := arrive(t, s, arrival("d.other@example.com", "D Person", store.Now()))
-		lead := staff(t, db, "Lead", "triage_lead")
+		lead := staff(t, db, "Lead", web.RoleTriageLead)
 		if err := s.AddNote(ctx, lead, dup.ID, "Same person as the earlier application"); err != nil {
 			t.Fatal(err)
 		}
@@ -292,6 +295,54 @@ func TestMergeMovesEverythingAcross(t *testing.T) {
 		store.Scan(db.QueryRowContext(ctx, `SELECT COUNT(*) FROM applications WHERE case_id = ?`, keep.ID), &apps)
 		if apps != 2 {
 			t.Errorf("%d applications on the kept case", apps)
+		}
+	})
+}
+
+func TestLeadsAreAlertedAtMostHourly(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s := testStore(t, db)
+		s.Outbox = mail.NewOutbox(db, s.Sealer)
+		lead := staff(t, db, "Lead", web.RoleTriageLead)
+		staff(t, db, "Adviser", web.RoleAdviser)
+		quiet := staff(t, db, "Quiet lead", web.RoleTriageLead)
+		if err := s.SetAlerts(ctx, quiet, false); err != nil {
+			t.Fatal(err)
+		}
+		now := store.Now()
+		queued := func() int {
+			var n int
+			if err := store.Scan(db.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE kind = 'cases.lead_alert'`), &n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		if sent, err := s.AlertLeads(ctx, "https://psu.example", now); err != nil || sent != 0 {
+			t.Fatalf("first sight of the leads: %d sent, %v", sent, err)
+		}
+		arrive(t, s, arrival("e@example.com", "E Person", now.Add(time.Minute)))
+		if sent, _ := s.AlertLeads(ctx, "https://psu.example", now.Add(30*time.Minute)); sent != 0 {
+			t.Error("alerted within the hour")
+		}
+		// Two instances at once: one alert.
+		errs := make(chan error, 2)
+		for range 2 {
+			go func() {
+				_, err := s.AlertLeads(ctx, "https://psu.example", now.Add(61*time.Minute))
+				errs <- err
+			}()
+		}
+		for range 2 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := queued(); n != 1 {
+			t.Fatalf("%d alerts queued, want 1 (to %s only)", n, lead.Name)
+		}
+		if sent, _ := s.AlertLeads(ctx, "https://psu.example", now.Add(200*time.Minute)); sent != 0 {
+			t.Error("alerted again with nothing new")
 		}
 	})
 }
