@@ -27,6 +27,7 @@ import (
 	"github.com/psu-project/psu/internal/ratelimit"
 	"github.com/psu-project/psu/internal/referral"
 	"github.com/psu-project/psu/internal/seal"
+	"github.com/psu-project/psu/internal/settings"
 	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/web"
 )
@@ -142,6 +143,14 @@ func build(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logge
 	if err := cases.Register(ctx, srv, a.Cases, apps, signposts); err != nil {
 		return nil, err
 	}
+	if err := settings.Register(srv, a.Cases.RecomputeTargets); err != nil {
+		return nil, err
+	}
+	demo, err := settings.Get(ctx, db, "demo", "")
+	if err != nil {
+		return nil, err
+	}
+	srv.SetDemo(demo == "true")
 	return a, nil
 }
 

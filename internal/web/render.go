@@ -113,6 +113,8 @@ type Page struct {
 	Data any
 	// Bare drops navigation and panels, for print views.
 	Bare bool
+	// Demo marks a database filled by psu demo: staff pages say so.
+	Demo bool
 }
 
 func (rd *Renderer) render(name string, p Page) ([]byte, error) {
@@ -159,6 +161,7 @@ func TelHref(number string) template.URL {
 func (s *Server) Render(w http.ResponseWriter, r *http.Request, status int, name string, p Page) {
 	p.Principal = PrincipalFrom(r)
 	p.Path = r.URL.Path
+	p.Demo = s.demo.Load()
 	body, err := s.renderer.render(name, p)
 	if err != nil {
 		s.ServerError(w, r, err)
@@ -168,6 +171,10 @@ func (s *Server) Render(w http.ResponseWriter, r *http.Request, status int, name
 	w.WriteHeader(status)
 	w.Write(body)
 }
+
+// SetDemo says whether the database holds psu demo's made-up data, so every
+// staff page can say so.
+func (s *Server) SetDemo(on bool) { s.demo.Store(on) }
 
 // AddPages registers a domain's page templates; see Renderer.AddPages.
 func (s *Server) AddPages(prefix string, fsys fs.FS) error { return s.renderer.AddPages(prefix, fsys) }

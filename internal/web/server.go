@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"sync/atomic"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -41,6 +42,7 @@ type Server struct {
 	// they typed is not simply lost (see HandleDeniedPost).
 	deniedPost map[Permission]http.HandlerFunc
 	metrics    *httpMetrics
+	demo       atomic.Bool
 }
 
 // New builds a Server with its base routes (static assets, health, metrics)
