@@ -140,7 +140,7 @@ func build(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logge
 	}
 	apps := &application.Store{DB: db, Sealer: sealer, Outbox: a.Outbox}
 	signposts := func(ctx context.Context) ([]string, error) { return eligibility.AllSignposts(ctx, db) }
-	if err := cases.Register(ctx, srv, a.Cases, apps, signposts); err != nil {
+	if _, err := cases.Register(ctx, srv, a.Cases, apps, signposts); err != nil {
 		return nil, err
 	}
 	if err := settings.Register(srv, a.Cases.RecomputeTargets); err != nil {

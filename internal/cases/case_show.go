@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 
@@ -46,6 +47,7 @@ type caseView struct {
 	ContactWays  []struct{ Value, Label string }
 	MaxNote      int
 	DayMode      string
+	Panels       []template.HTML // the other rooms' parts of the page
 }
 
 // show is the case record.
@@ -105,6 +107,13 @@ func (h *handlers) caseView(ctx context.Context, c *Case, v Viewer) (*caseView, 
 	}
 	if cv.Referrals, err = referral.ForCase(ctx, h.srv.DB, h.cases.Sealer, c.ID); err != nil {
 		return nil, err
+	}
+	for _, p := range h.panels {
+		html, err := p.Render(ctx, c, v)
+		if err != nil {
+			return nil, err
+		}
+		cv.Panels = append(cv.Panels, html)
 	}
 	if cv.Notes, err = h.cases.Notes(ctx, c); err != nil {
 		return nil, err

@@ -36,7 +36,7 @@ func (h *handlers) setFlash(r *http.Request, code string) {
 }
 
 func (h *handlers) popFlash(r *http.Request) string {
-	return flashes[h.srv.Sessions.PopString(r.Context(), keyFlash)]
+	return h.messages[h.srv.Sessions.PopString(r.Context(), keyFlash)]
 }
 
 func casePath(c *Case) string { return "/cases/" + url.PathEscape(c.Reference) }

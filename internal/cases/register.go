@@ -31,23 +31,29 @@ type handlers struct {
 	apps      *application.Store
 	signposts func(ctx context.Context) ([]string, error)
 	now       func() time.Time
+	messages  map[string]string // success messages by code
+	panels    []Panel
 }
 
-// Register adds the back office's case pages to srv. signposts lists the
-// directory services a lead may point a trainee to when a case is not
+// Register adds the back office's case pages to srv and returns the Gate
+// through which the other rooms of case work reach a case. signposts lists
+// the directory services a lead may point a trainee to when a case is not
 // eligible.
-func Register(ctx context.Context, srv *web.Server, cs *Store, apps *application.Store, signposts func(ctx context.Context) ([]string, error)) error {
+func Register(ctx context.Context, srv *web.Server, cs *Store, apps *application.Store, signposts func(ctx context.Context) ([]string, error)) (*Gate, error) {
 	sub, err := fs.Sub(templates, "templates")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := srv.AddPages("cases", sub); err != nil {
-		return err
+		return nil, err
 	}
 	if _, err := cs.Backfill(ctx, apps); err != nil {
-		return err
+		return nil, err
 	}
-	h := &handlers{srv: srv, cases: cs, apps: apps, signposts: signposts, now: store.Now}
+	h := &handlers{srv: srv, cases: cs, apps: apps, signposts: signposts, now: store.Now, messages: map[string]string{}}
+	for k, v := range flashes {
+		h.messages[k] = v
+	}
 	r := srv.Router
 	r.Handle("GET /staff", web.Staff, h.staffHome)
 	r.Handle("GET /cases", web.Adviser, h.queue)
@@ -66,7 +72,7 @@ func Register(ctx context.Context, srv *web.Server, cs *Store, apps *application
 		r.Handle("GET /cases/{ref}/"+a.slug, a.perm, h.actionForm(a))
 		r.Handle("POST /cases/{ref}/"+a.slug, a.perm, h.action(a))
 	}
-	return nil
+	return &Gate{h: h}, nil
 }
 
 // viewer is the member of staff making r.
