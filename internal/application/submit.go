@@ -92,20 +92,10 @@ func (s *Store) submitOnce(ctx context.Context, draftID string, build BuildFunc)
 		now := store.Now()
 		a.ID, a.Reference, a.DraftID, a.Status = store.NewID(), NewReference(), d.ID, "new"
 		a.SubmittedAt, a.FirstResponseDue = now, now.Add(ReplyWithin)
-		body, err := json.Marshal(a)
-		if err != nil {
-			return fmt.Errorf("application: encode: %w", err)
+		if err := s.insertApplications(ctx, tx, []placed{{a: &a}}); err != nil {
+			return err
 		}
 		blind := s.EmailBlind(a.Email)
-		_, err = tx.ExecContext(ctx, `INSERT INTO applications (id, reference, draft_id, status, region, profession, programme,
-			rule_id, rule_version, policy_version, consent_case_email, consent_follow_up, email_blind, answers, submitted_at, first_response_due)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			a.ID, a.Reference, a.DraftID, a.Status, a.Eligibility.Region, a.Eligibility.Profession, a.Eligibility.Programme,
-			a.RuleID, a.RuleVersion, a.PolicyVersion, a.ConsentCaseEmail, a.ConsentFollowUp, blind,
-			s.Sealer.Seal(body, "applications.answers:"+a.ID), a.SubmittedAt, a.FirstResponseDue)
-		if err != nil {
-			return fmt.Errorf("application: insert: %w", err)
-		}
 		if _, err := tx.ExecContext(ctx, `UPDATE application_files SET application_id = ?, draft_id = NULL WHERE draft_id = ?`, a.ID, d.ID); err != nil {
 			return fmt.Errorf("application: move files: %w", err)
 		}
