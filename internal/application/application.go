@@ -123,7 +123,7 @@ func Register(ctx context.Context, srv *web.Server, sealer *seal.Sealer, outbox 
 		r.Handle("POST /apply/"+s.Slug, web.Applicant, h.saveSection(s))
 	}
 	r.Handle("GET /apply/documents", web.Applicant, h.documents)
-	r.Handle("POST /apply/documents", web.Applicant, h.upload)
+	r.Handle("POST /apply/documents", web.Applicant, h.upload, web.MaxBody(MaxFileSize+1<<20))
 	r.Handle("POST /apply/documents/{id}/remove", web.Applicant, h.removeDocument)
 	r.Handle("GET /apply/saved", web.Applicant, h.savedPage)
 	r.Handle("POST /apply/saved", web.Applicant, h.sendLink)

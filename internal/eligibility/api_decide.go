@@ -10,8 +10,11 @@ import (
 
 // apiDecide is POST /api/v1/eligibility: the contract in doc.go. Every
 // answer, right or wrong, gets JSON: 200 with the decision, 400
-// {"error","field"} for a request to fix, 413 for a body over the limit,
-// 429 when one address sends too many.
+// {"error","field"} for a request to fix, 413 for a body over the route's
+// limit, 429 when one address sends too many. The route takes the default
+// body limit (web.DefaultMaxBody): a larger declared body is refused before
+// this handler runs, and an undeclared one stops being read at the limit,
+// so reading the body whole holds at most that.
 func (s *Service) apiDecide(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	ip := web.ClientIP(r, s.srv.Config.TrustedProxies).String()

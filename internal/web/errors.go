@@ -25,6 +25,14 @@ var errorText = map[int]struct{ Title, Body string }{
 	http.StatusServiceUnavailable:    {"Sorry, the service is unavailable", "Try again in a few minutes. What you have already saved has not been lost."},
 }
 
+// apiErrorText is what a program calling /api/ is told, where the page's
+// title alone would not say what to do.
+var apiErrorText = map[int]string{
+	http.StatusRequestEntityTooLarge: "The request body is too large for this address. Send a smaller body.",
+	http.StatusTooManyRequests:       "Too many requests. Wait for the number of seconds in the Retry-After header, then send again.",
+	http.StatusServiceUnavailable:    "The service is unavailable for the moment. Wait for the number of seconds in the Retry-After header, then send again.",
+}
+
 // ErrorPage is the data of the error template.
 type ErrorPage struct {
 	Status int
@@ -38,7 +46,11 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, status int) {
 		status, txt = http.StatusInternalServerError, errorText[http.StatusInternalServerError]
 	}
 	if strings.HasPrefix(r.URL.Path, "/api/") {
-		WriteJSON(w, status, map[string]string{"error": txt.Title})
+		msg, ok := apiErrorText[status]
+		if !ok {
+			msg = txt.Title
+		}
+		WriteJSON(w, status, map[string]string{"error": msg})
 		return
 	}
 	body, err := s.renderer.render("web/error.html", Page{Title: txt.Title, Principal: PrincipalFrom(r), Path: r.URL.Path, Data: ErrorPage{status, txt.Body}})

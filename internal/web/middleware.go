@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -38,25 +37,49 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// MaxBody is the default request body limit. Multipart requests (uploads)
-// get MaxMultipartBody here and set their precise per-file limits in their
-// own handlers.
-const (
-	MaxBody          = 1 << 20
-	MaxMultipartBody = 105 << 20
-)
-
+// limitBody refuses a body larger than its route accepts (Route.MaxBody):
+// by its declared length before a byte of it is read, and, when the length
+// is not declared (chunked), as soon as the handler reads past the limit.
+// A body to a route above the default first reserves its size (or, when
+// undeclared, the route's limit) from LargeBodyBudget, so however many
+// arrive at once, the documents held in memory stay within the budget.
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		limit := int64(MaxBody)
-		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-			limit = MaxMultipartBody
+		if r.ContentLength == 0 { // no body at all: nothing to look up
+			next.ServeHTTP(w, r)
+			return
 		}
+		limit, pattern := s.Router.maxBodyFor(r)
 		if r.ContentLength > limit {
+			// The body stays unread; the connection cannot be reused.
+			w.Header().Set("Connection", "close")
 			s.Error(w, r, http.StatusRequestEntityTooLarge)
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		if limit > DefaultMaxBody {
+			n := limit
+			if r.ContentLength > 0 {
+				n = r.ContentLength
+			}
+			ctx, cancel := context.WithTimeout(r.Context(), s.Router.largeWait)
+			err := s.Router.large.Acquire(ctx, n)
+			cancel()
+			switch {
+			case errors.Is(r.Context().Err(), context.Canceled):
+				w.WriteHeader(StatusClientClosedRequest)
+				return
+			case err != nil:
+				s.Log.Warn("large request bodies over budget: asked the client to retry", "route", pattern)
+				w.Header().Set("Connection", "close")
+				RetryAfter(w, 10*time.Second)
+				s.Error(w, r, http.StatusServiceUnavailable)
+				return
+			}
+			body := &readCounter{ReadCloser: r.Body}
+			r.Body = body
+			defer func() { s.Router.releaseLarge(n, body.n) }()
+		}
 		next.ServeHTTP(w, r)
 	})
 }
