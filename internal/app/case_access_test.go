@@ -48,7 +48,7 @@ func expected(c caller, r web.Route) bool {
 	roles := map[caller]web.Role{adviserElsewhere: web.RoleAdviser, adviserAssigned: web.RoleAdviser, conflicted: web.RoleTriageLead,
 		lead: web.RoleTriageLead, administrator: web.RoleAdministrator}
 	role, signedIn := roles[c]
-	if !signedIn || !(web.Principal{UserID: "x", Role: role}).Can(r.Perm) {
+	if !signedIn || !(web.Principal{UserID: "x", Roles: web.NewRoleSet(role)}).Can(r.Perm) {
 		return false
 	}
 	if !strings.Contains(r.Pattern, "{ref}") {
@@ -76,7 +76,8 @@ func digest(t *testing.T, db *store.DB) string {
 		`SELECT case_id, user_id FROM case_conflicts ORDER BY case_id, user_id`,
 		`SELECT id FROM case_break_glass ORDER BY id`,
 		`SELECT user_id, enabled FROM case_alerts ORDER BY user_id`,
-		`SELECT id, role, disabled_at IS NULL FROM users ORDER BY id`,
+		`SELECT id, disabled_at IS NULL FROM users ORDER BY id`,
+		`SELECT user_id, role FROM user_roles ORDER BY user_id, role`,
 		`SELECT key, value FROM settings ORDER BY key`,
 		`SELECT id FROM outbox ORDER BY id`,
 	} {

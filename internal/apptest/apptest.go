@@ -131,21 +131,25 @@ func (w testWriter) Write(p []byte) (int, error) {
 // Staff is a member of staff created for a test, with 2FA already set up.
 type Staff struct {
 	ID, Email, Name, Password, Secret string
-	Role                              web.Role
+	Roles                             web.RoleSet
 }
 
-// CreateStaff adds a member of staff with role, password and TOTP secret.
-func (in *Instance) CreateStaff(t testing.TB, role web.Role) Staff {
+// CreateStaff adds a member of staff holding one or more roles, with a
+// password and TOTP secret.
+func (in *Instance) CreateStaff(t testing.TB, role web.Role, more ...web.Role) Staff {
 	t.Helper()
 	ctx := context.Background()
-	s := Staff{Email: string(role) + "-" + store.NewID()[24:] + "@example.nhs.uk", Name: "Test " + role.Label(), Password: "correct horse battery staple", Role: role}
+	roles := web.NewRoleSet(append([]web.Role{role}, more...)...)
+	tag := strings.ReplaceAll(roles.String(), ",", "-")
+	s := Staff{Email: tag + "-" + store.NewID()[24:] + "@example.nhs.uk", Name: "Test " + strings.Join(roles.Labels(), " and "),
+		Password: "correct horse battery staple", Roles: roles}
 	key, err := totp.Generate(totp.GenerateOpts{Issuer: "test", AccountName: s.Email})
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.Secret = key.Secret()
 	err = in.App.DB.Tx(ctx, func(tx *store.Tx) error {
-		u, err := auth.CreateUser(ctx, tx, CheapArgon2, s.Email, s.Name, role, s.Password)
+		u, err := auth.CreateUser(ctx, tx, CheapArgon2, s.Email, s.Name, roles, s.Password)
 		if err != nil {
 			return err
 		}

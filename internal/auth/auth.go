@@ -76,24 +76,29 @@ func (s *Service) Routes() {
 	r.Handle("GET /signed-out", web.Public, s.signedOut)
 	r.Handle("GET /setup/{token}", web.Public, s.firstAdminForm)
 	r.Handle("POST /setup/{token}", web.Public, s.firstAdmin)
+	r.Handle("GET /sign-in/recovery-code", web.Public, s.recoveryForm)
+	r.Handle("POST /sign-in/recovery-code", web.Public, s.recovery)
 	r.Handle("GET /account", web.Staff, s.account)
+	r.Handle("GET /account/recovery-codes", web.Staff, s.recoveryCodesPage)
+	r.Handle("POST /account/recovery-codes", web.Staff, s.newRecoveryCodes)
 }
 
 // Identify returns the signed-in member of staff, or a visitor. A disabled
-// or deleted account counts as signed out at once, on every instance.
+// or deleted account, or one signed out everywhere since this session
+// signed in, counts as signed out at once, on every instance.
 func (s *Service) Identify(r *http.Request) (web.Principal, error) {
 	id := s.srv.Sessions.GetString(r.Context(), keyUserID)
 	if id == "" {
 		return web.Principal{}, nil
 	}
 	u, err := UserByID(r.Context(), s.srv.DB, id)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && u.Disabled) {
+	if errors.Is(err, store.ErrNotFound) || (err == nil && (u.Disabled || ended(u, s.srv.Sessions.GetTime(r.Context(), keySignedInAt)))) {
 		return web.Principal{}, nil
 	}
 	if err != nil {
 		return web.Principal{}, err
 	}
-	return web.Principal{UserID: u.ID, Name: u.Name, Role: u.Role}, nil
+	return web.Principal{UserID: u.ID, Name: u.Name, Roles: u.Roles}, nil
 }
 
 // pendingUser returns the account whose password has been checked in this
@@ -105,7 +110,7 @@ func (s *Service) pendingUser(ctx context.Context) (User, bool, error) {
 		return User{}, false, nil
 	}
 	u, err := UserByID(ctx, s.srv.DB, id)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && u.Disabled) {
+	if errors.Is(err, store.ErrNotFound) || (err == nil && (u.Disabled || u.Invited() || ended(u, at))) {
 		return User{}, false, nil
 	}
 	return u, err == nil, err

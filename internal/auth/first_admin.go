@@ -110,10 +110,10 @@ func (s *Service) firstAdmin(w http.ResponseWriter, r *http.Request) {
 			adminExists = true // commit: the link is spent
 			return nil
 		}
-		if u, err = CreateUser(ctx, tx, s.argon, email, f.Get("name"), web.RoleAdministrator, password); err != nil {
+		if u, err = CreateUser(ctx, tx, s.argon, email, f.Get("name"), []web.Role{web.RoleAdministrator}, password); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Event{ActorID: u.ID, ActorRole: string(u.Role), Action: "auth.first_admin_created", TargetType: "user", TargetID: u.ID})
+		return audit.Record(ctx, tx, audit.Event{ActorID: u.ID, ActorRole: u.Roles.String(), Action: "auth.first_admin_created", TargetType: "user", TargetID: u.ID})
 	})
 	switch {
 	case errors.Is(err, errExpired) || (err == nil && adminExists):

@@ -74,7 +74,7 @@ func TestFirstAdminLinkDiesWhenAnAdministratorExists(t *testing.T) {
 			if res := c.Post(link, adminForm("mallory@example.nhs.uk", goodPassword)); res.StatusCode != http.StatusNotFound {
 				t.Errorf("link used after psu user add: %d %s", res.StatusCode, res.Header.Get("Location"))
 			}
-			if n := count(t, in.App.DB, `SELECT COUNT(*) FROM users WHERE role = 'administrator'`); n != 1 {
+			if n := count(t, in.App.DB, `SELECT COUNT(*) FROM user_roles WHERE role = 'administrator'`); n != 1 {
 				t.Fatalf("%d administrators, want 1", n)
 			}
 			if l := firstAdminLink(t, in); l != "" {
@@ -87,8 +87,12 @@ func TestFirstAdminLinkDiesWhenAnAdministratorExists(t *testing.T) {
 			in2 := apptest.Start(t, e)
 			link2 := firstAdminLink(t, in2)
 			now := store.Now()
-			if _, err := in2.App.DB.ExecContext(t.Context(), `INSERT INTO users (id, email, name, role, password_hash, created_at, updated_at)
-				VALUES (?, 'restored@example.nhs.uk', 'Restored', 'administrator', 'x', ?, ?)`, store.NewID(), now, now); err != nil {
+			restored := store.NewID()
+			if _, err := in2.App.DB.ExecContext(t.Context(), `INSERT INTO users (id, email, name, password_hash, created_at, updated_at)
+				VALUES (?, 'restored@example.nhs.uk', 'Restored', 'x', ?, ?)`, restored, now, now); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := in2.App.DB.ExecContext(t.Context(), `INSERT INTO user_roles (user_id, role) VALUES (?, 'administrator')`, restored); err != nil {
 				t.Fatal(err)
 			}
 			c2 := in2.Client(t)

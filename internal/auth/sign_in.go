@@ -64,9 +64,10 @@ func (s *Service) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ok := false
-	if u.ID == "" {
+	if u.ID == "" || u.Invited() {
 		// Spend the same time as a real check, so timing does not reveal
-		// which addresses have accounts.
+		// which addresses have accounts. An invitation not yet accepted
+		// has no password to check.
 		VerifyPassword(s.dummyHash(), password)
 	} else {
 		ok, err = VerifyPassword(u.PasswordHash, password)
@@ -108,13 +109,20 @@ func (s *Service) signedOut(w http.ResponseWriter, r *http.Request) {
 func (s *Service) signOut(w http.ResponseWriter, r *http.Request) {
 	p := web.PrincipalFrom(r)
 	if p.SignedIn() {
-		audit.Record(r.Context(), s.srv.DB, audit.Event{ActorID: p.UserID, ActorRole: string(p.Role), Action: "auth.sign_out", TargetType: "user", TargetID: p.UserID})
+		audit.Record(r.Context(), s.srv.DB, audit.Event{ActorID: p.UserID, ActorRole: p.Roles.String(), Action: "auth.sign_out", TargetType: "user", TargetID: p.UserID})
 	}
 	if err := s.srv.Sessions.Destroy(r.Context()); err != nil {
 		s.srv.ServerError(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/signed-out", http.StatusSeeOther)
+}
+
+// accountPage is what account.html shows.
+type accountPage struct {
+	User
+	RecoveryLeft int
+	Admin        bool // the administration links
 }
 
 func (s *Service) account(w http.ResponseWriter, r *http.Request) {
@@ -124,7 +132,13 @@ func (s *Service) account(w http.ResponseWriter, r *http.Request) {
 		s.srv.ServerError(w, r, err)
 		return
 	}
-	s.srv.Render(w, r, http.StatusOK, "auth/account.html", web.Page{Title: "Your account", Data: u})
+	left, err := RecoveryCodesLeft(r.Context(), s.srv.DB, u.ID)
+	if err != nil {
+		s.srv.ServerError(w, r, err)
+		return
+	}
+	s.srv.Render(w, r, http.StatusOK, "auth/account.html", web.Page{Title: "Your account",
+		Data: accountPage{User: u, RecoveryLeft: left, Admin: p.Can(web.Administrator)}})
 }
 
 // home is where a member of staff lands after signing in: the staff home

@@ -140,7 +140,7 @@ func (s *Service) enrol(w http.ResponseWriter, r *http.Request) {
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET totp_last_step = ? WHERE id = ?`, step, u.ID); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Event{ActorID: u.ID, ActorRole: string(u.Role), Action: "auth.2fa_enrolled", TargetType: "user", TargetID: u.ID})
+		return audit.Record(ctx, tx, audit.Event{ActorID: u.ID, ActorRole: u.Roles.String(), Action: "auth.2fa_enrolled", TargetType: "user", TargetID: u.ID})
 	})
 	if err != nil {
 		s.srv.ServerError(w, r, err)
@@ -224,8 +224,20 @@ func (s *Service) complete(w http.ResponseWriter, r *http.Request, u User) {
 	next := web.SafeRedirectTarget(s.srv.Sessions.PopString(ctx, "auth.next"))
 	s.srv.Sessions.Remove(ctx, keyPendingUser)
 	s.srv.Sessions.Remove(ctx, keyPendingAt)
+	now := store.Now()
 	s.srv.Sessions.Put(ctx, keyUserID, u.ID)
-	audit.Record(ctx, s.srv.DB, audit.Event{ActorID: u.ID, ActorRole: string(u.Role), Action: "auth.sign_in", TargetType: "user", TargetID: u.ID})
+	s.srv.Sessions.Put(ctx, keySignedInAt, now)
+	err := s.srv.DB.Tx(ctx, func(tx *store.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET last_sign_in_at = ? WHERE id = ?`, now, u.ID); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Event{ActorID: u.ID, ActorRole: u.Roles.String(), Action: "auth.sign_in", TargetType: "user", TargetID: u.ID,
+			Source: web.ClientIP(r, s.srv.Config.TrustedProxies).String()})
+	})
+	if err != nil {
+		s.srv.ServerError(w, r, err)
+		return
+	}
 	if err := s.rememberDevice(ctx, w, r, u.ID); err != nil {
 		s.srv.ServerError(w, r, err)
 		return

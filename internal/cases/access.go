@@ -27,7 +27,7 @@ type Viewer struct {
 // case content.
 func ViewerOf(r *http.Request, trusted []netip.Prefix) Viewer {
 	p := web.PrincipalFrom(r)
-	return Viewer{UserID: p.UserID, Name: p.Name, Roles: string(p.Role), Lead: p.Can(web.TriageLead),
+	return Viewer{UserID: p.UserID, Name: p.Name, Roles: p.Roles.String(), Lead: p.Can(web.TriageLead),
 		Source: web.ClientIP(r, trusted).String()}
 }
 

@@ -422,8 +422,8 @@ type Staff struct {
 
 func (s *Store) adviser(ctx context.Context, q store.Querier, id string) (Staff, error) {
 	var st Staff
-	err := store.Scan(q.QueryRowContext(ctx, `SELECT id, name FROM users WHERE id = ? AND disabled_at IS NULL
-		AND role IN ('adviser', 'triage_lead')`, id), &st.ID, &st.Name)
+	err := store.Scan(q.QueryRowContext(ctx, `SELECT id, name FROM users WHERE id = ? AND disabled_at IS NULL AND password_hash <> ''
+		AND id IN (SELECT user_id FROM user_roles WHERE role IN ('adviser', 'triage_lead'))`, id), &st.ID, &st.Name)
 	if errors.Is(err, store.ErrNotFound) {
 		return st, problem("adviser", "Select an adviser from the list")
 	}
@@ -437,7 +437,8 @@ func (s *Store) Advisers(ctx context.Context, caseID string) ([]Staff, error) {
 	rows, err := s.DB.QueryContext(ctx, `SELECT u.id, u.name,
 		(SELECT COUNT(*) FROM cases c WHERE c.assigned_to = u.id AND c.status NOT IN ('closed', 'withdrawn', 'not_eligible', 'merged')),
 		EXISTS (SELECT 1 FROM case_conflicts cc WHERE cc.user_id = u.id AND cc.case_id = ?)
-		FROM users u WHERE u.disabled_at IS NULL AND u.role IN ('adviser', 'triage_lead') ORDER BY u.name, u.id`, caseID)
+		FROM users u WHERE u.disabled_at IS NULL AND u.password_hash <> ''
+		AND u.id IN (SELECT user_id FROM user_roles WHERE role IN ('adviser', 'triage_lead')) ORDER BY u.name, u.id`, caseID)
 	if err != nil {
 		return nil, fmt.Errorf("cases: advisers: %w", err)
 	}

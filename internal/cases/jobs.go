@@ -79,7 +79,8 @@ const AlertEvery = time.Hour
 func (s *Store) AlertLeads(ctx context.Context, baseURL string, now time.Time) (sent int, err error) {
 	rows, err := s.DB.QueryContext(ctx, `SELECT u.id, u.email, a.last_sent_at FROM users u
 		LEFT JOIN case_alerts a ON a.user_id = u.id
-		WHERE u.role = 'triage_lead' AND u.disabled_at IS NULL AND COALESCE(a.enabled, TRUE)`)
+		WHERE u.id IN (SELECT user_id FROM user_roles WHERE role = 'triage_lead') AND u.disabled_at IS NULL
+		AND u.password_hash <> '' AND COALESCE(a.enabled, TRUE)`)
 	if err != nil {
 		return 0, fmt.Errorf("cases: alerts: %w", err)
 	}

@@ -30,7 +30,7 @@ func testStore(t *testing.T, db *store.DB) *Store {
 func staff(t *testing.T, db *store.DB, name string, role web.Role) Viewer {
 	t.Helper()
 	u, err := auth.CreateUser(context.Background(), db, auth.Argon2{Time: 1, MemKiB: 1024, Threads: 1},
-		store.NewID()+"@example.nhs.uk", name, role, "correct horse battery staple")
+		store.NewID()+"@example.nhs.uk", name, []web.Role{role}, "correct horse battery staple")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,11 +22,12 @@ func user(ctx context.Context, e Env, args []string) error {
 	if len(args) == 0 || args[0] != "add" {
 		return usageError("user: say add")
 	}
-	var email, name, role string
+	var email, name string
+	var roles roleList
 	if err := flags("user add", args[1:], func(fs *flag.FlagSet) {
 		fs.StringVar(&email, "email", "", "work e-mail address")
 		fs.StringVar(&name, "name", "", "full name")
-		fs.StringVar(&role, "role", "", "adviser, triage_lead or administrator")
+		fs.Var(&roles, "role", rolesHelp+" (give --role more than once, or a comma list, for several)")
 	}); err != nil {
 		return err
 	}
@@ -36,8 +37,10 @@ func user(ctx context.Context, e Env, args []string) error {
 		return usageError("user add: --email must be an e-mail address such as name@example.nhs.uk")
 	case strings.TrimSpace(name) == "":
 		return usageError("user add: --name is required")
-	case !web.ValidRole(role):
-		return usageError("user add: --role must be adviser, triage_lead or administrator")
+	case roles.bad != "":
+		return usageError("user add: %q is not a role: --role must be %s", roles.bad, rolesHelp)
+	case len(roles.set) == 0:
+		return usageError("user add: --role is required: %s (more than one may be given)", rolesHelp)
 	}
 	password, err := readPassword(e)
 	if err != nil {
@@ -56,10 +59,11 @@ func user(ctx context.Context, e Env, args []string) error {
 	}
 	var u auth.User
 	err = db.Tx(ctx, func(tx *store.Tx) (err error) {
-		if u, err = auth.CreateUser(ctx, tx, auth.DefaultArgon2, email, name, web.Role(role), password); err != nil {
+		if u, err = auth.CreateUser(ctx, tx, auth.DefaultArgon2, email, name, roles.set, password); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Event{ActorRole: "system", Action: "auth.user_added_cli", TargetType: "user", TargetID: u.ID, Detail: role})
+		return audit.Record(ctx, tx, audit.Event{ActorRole: "system", Action: "auth.user_added_cli", TargetType: "user", TargetID: u.ID,
+			Source: "cli", Detail: u.Roles.String()})
 	})
 	if errors.Is(err, auth.ErrEmailTaken) {
 		return fmt.Errorf("an account with %s already exists", email)
@@ -67,7 +71,38 @@ func user(ctx context.Context, e Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.Stdout, "created %s (%s). They sign in at %s/sign-in and set up their authenticator app the first time.\n", email, web.Role(role).Label(), cfg.BaseURL)
+	fmt.Fprintf(e.Stdout, "created %s (%s). They sign in at %s/sign-in and set up their authenticator app the first time.\n", email, u.Roles.Label(), cfg.BaseURL)
+	return nil
+}
+
+// rolesHelp names the roles as --role takes them.
+var rolesHelp = func() string {
+	names := make([]string, len(web.Roles))
+	for i, r := range web.Roles {
+		names[i] = string(r)
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}()
+
+// roleList is --role, given once or more, each a role or a comma list.
+type roleList struct {
+	set []web.Role
+	bad string // the first value that names no role
+}
+
+func (l *roleList) String() string { return web.NewRoleSet(l.set...).String() }
+
+func (l *roleList) Set(v string) error {
+	for _, r := range strings.Split(v, ",") {
+		r = strings.TrimSpace(r)
+		if !web.ValidRole(r) {
+			if l.bad == "" {
+				l.bad = r
+			}
+			continue
+		}
+		l.set = append(l.set, web.Role(r))
+	}
 	return nil
 }
 

@@ -95,7 +95,7 @@ func (s *Service) publishRules(w http.ResponseWriter, r *http.Request) {
 		if published, err = Publish(ctx, tx, []byte(doc), SourceWeb, p.UserID); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Event{ActorID: p.UserID, ActorRole: string(p.Role), Action: "eligibility.rules_published",
+		return audit.Record(ctx, tx, audit.Event{ActorID: p.UserID, ActorRole: p.Roles.String(), Action: "eligibility.rules_published",
 			TargetType: "eligibility_rule_set", TargetID: strconv.Itoa(published.Version)})
 	})
 	var rse *RuleSetError

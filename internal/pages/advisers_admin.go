@@ -113,7 +113,7 @@ func (p pages) createAdviser(w http.ResponseWriter, r *http.Request) {
 		if err := CreateAdviser(ctx, tx, &a); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Event{ActorID: who.UserID, ActorRole: string(who.Role), Action: "pages.adviser_added", TargetType: "adviser", TargetID: a.ID})
+		return audit.Record(ctx, tx, audit.Event{ActorID: who.UserID, ActorRole: who.Roles.String(), Action: "pages.adviser_added", TargetType: "adviser", TargetID: a.ID})
 	})
 	if err != nil {
 		p.srv.ServerError(w, r, err)
@@ -140,7 +140,7 @@ func (p pages) updateAdviser(w http.ResponseWriter, r *http.Request) {
 		if err := UpdateAdviser(ctx, tx, &edited); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Event{ActorID: who.UserID, ActorRole: string(who.Role), Action: "pages.adviser_changed", TargetType: "adviser", TargetID: a.ID})
+		return audit.Record(ctx, tx, audit.Event{ActorID: who.UserID, ActorRole: who.Roles.String(), Action: "pages.adviser_changed", TargetType: "adviser", TargetID: a.ID})
 	})
 	if errors.Is(err, store.ErrNotFound) {
 		p.srv.Error(w, r, http.StatusNotFound)
@@ -172,7 +172,7 @@ func (p pages) deleteAdviser(w http.ResponseWriter, r *http.Request) {
 		if err := DeleteAdviser(ctx, tx, a.ID); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Event{ActorID: who.UserID, ActorRole: string(who.Role), Action: "pages.adviser_removed", TargetType: "adviser", TargetID: a.ID})
+		return audit.Record(ctx, tx, audit.Event{ActorID: who.UserID, ActorRole: who.Roles.String(), Action: "pages.adviser_removed", TargetType: "adviser", TargetID: a.ID})
 	})
 	if errors.Is(err, store.ErrNotFound) {
 		p.srv.Error(w, r, http.StatusNotFound)

@@ -72,7 +72,7 @@ func (h *handlers) saveClock(w http.ResponseWriter, r *http.Request) {
 		if err := h.clockChanged(ctx, tx); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Event{ActorID: who.UserID, ActorRole: string(who.Role), Action: "settings.clock",
+		return audit.Record(ctx, tx, audit.Event{ActorID: who.UserID, ActorRole: who.Roles.String(), Action: "settings.clock",
 			TargetType: "settings", TargetID: "clock", Source: web.ClientIP(r, h.srv.Config.TrustedProxies).String(),
 			Detail: describe(next) + " (was " + describe(before) + ")"})
 	})

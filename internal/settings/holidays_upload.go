@@ -130,7 +130,7 @@ func (h *handlers) uploadHolidays(w http.ResponseWriter, r *http.Request) {
 		if err := h.clockChanged(ctx, tx); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Event{ActorID: who.UserID, ActorRole: string(who.Role), Action: "settings.bank_holidays",
+		return audit.Record(ctx, tx, audit.Event{ActorID: who.UserID, ActorRole: who.Roles.String(), Action: "settings.bank_holidays",
 			TargetType: "settings", TargetID: "bank_holidays", Source: web.ClientIP(r, h.srv.Config.TrustedProxies).String(),
 			Detail: strconv.Itoa(len(hs)) + " loaded from a file, up to " + hs[len(hs)-1].Date})
 	})
@@ -157,7 +157,7 @@ func (h *handlers) useShippedHolidays(w http.ResponseWriter, r *http.Request) {
 		if err := h.clockChanged(ctx, tx); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Event{ActorID: who.UserID, ActorRole: string(who.Role), Action: "settings.bank_holidays",
+		return audit.Record(ctx, tx, audit.Event{ActorID: who.UserID, ActorRole: who.Roles.String(), Action: "settings.bank_holidays",
 			TargetType: "settings", TargetID: "bank_holidays", Source: web.ClientIP(r, h.srv.Config.TrustedProxies).String(),
 			Detail: strconv.Itoa(len(shipped)) + " from the list psu ships with, up to " + shipped[len(shipped)-1].Date})
 	})

@@ -44,12 +44,12 @@ func startHookServer(t *testing.T, e store.Engine) *hookServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, err := auth.CreateUser(ctx, hs.db, apptest.CheapArgon2, "admin@example.nhs.uk", "Test Administrator", web.RoleAdministrator, "correct horse battery staple")
+	u, err := auth.CreateUser(ctx, hs.db, apptest.CheapArgon2, "admin@example.nhs.uk", "Test Administrator", []web.Role{web.RoleAdministrator}, "correct horse battery staple")
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv.SetIdentify(func(*http.Request) (web.Principal, error) {
-		return web.Principal{UserID: u.ID, Name: u.Name, Role: web.RoleAdministrator}, nil
+		return web.Principal{UserID: u.ID, Name: u.Name, Roles: u.Roles}, nil
 	})
 	err = settings.Register(srv, func(ctx context.Context, tx *store.Tx) error {
 		cs, err := settings.Clock(ctx, tx)

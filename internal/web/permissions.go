@@ -1,5 +1,7 @@
 package web
 
+import "strings"
+
 // Permission is what a route needs. Every route names exactly one, where it
 // is registered; this is the whole list.
 type Permission string
@@ -21,26 +23,29 @@ const (
 	TriageLead Permission = "triage-lead"
 	// Administrator: users, directory, audit, retention.
 	Administrator Permission = "administrator"
+	// DirectoryEditor: edits the support directory's listings.
+	DirectoryEditor Permission = "directory-editor"
 	// Operator: /metrics; a loopback caller or an administrator.
 	Operator Permission = "operator"
 )
 
 // Permissions lists every permission, for the route matrix test.
-var Permissions = []Permission{Public, Applicant, Client, Referrer, Staff, Adviser, TriageLead, Administrator, Operator}
+var Permissions = []Permission{Public, Applicant, Client, Referrer, Staff, Adviser, TriageLead, Administrator, DirectoryEditor, Operator}
 
-// Role is a staff member's role; the empty role is a visitor who has not
-// signed in.
+// Role is one of the roles a member of staff may hold; the empty role is a
+// visitor who has not signed in.
 type Role string
 
 const (
-	RoleNone          Role = ""
-	RoleAdviser       Role = "adviser"
-	RoleTriageLead    Role = "triage_lead"
-	RoleAdministrator Role = "administrator"
+	RoleNone            Role = ""
+	RoleAdviser         Role = "adviser"
+	RoleTriageLead      Role = "triage_lead"
+	RoleAdministrator   Role = "administrator"
+	RoleDirectoryEditor Role = "directory_editor"
 )
 
-// Roles lists every staff role.
-var Roles = []Role{RoleAdviser, RoleTriageLead, RoleAdministrator}
+// Roles lists every staff role, in the order they are shown.
+var Roles = []Role{RoleAdministrator, RoleTriageLead, RoleAdviser, RoleDirectoryEditor}
 
 // Label is the role's name as staff see it.
 func (r Role) Label() string {
@@ -51,6 +56,8 @@ func (r Role) Label() string {
 		return "Triage lead"
 	case RoleAdministrator:
 		return "Administrator"
+	case RoleDirectoryEditor:
+		return "Directory editor"
 	}
 	return "Visitor"
 }
@@ -65,11 +72,62 @@ func ValidRole(s string) bool {
 	return false
 }
 
+// RoleSet is the roles one person holds: each at most once, in the order
+// of Roles, so two sets with the same roles are equal and print alike.
+// Someone who both runs the service and works on cases holds both roles;
+// no role implies another.
+type RoleSet []Role
+
+// NewRoleSet returns the set of the staff roles among rs.
+func NewRoleSet(rs ...Role) RoleSet {
+	var out RoleSet
+	for _, r := range Roles {
+		for _, x := range rs {
+			if x == r {
+				out = append(out, r)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// Has reports whether the set holds r.
+func (s RoleSet) Has(r Role) bool {
+	for _, x := range s {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// String is the set as the audit trail records it: "administrator,triage_lead".
+func (s RoleSet) String() string {
+	parts := make([]string, len(s))
+	for i, r := range s {
+		parts[i] = string(r)
+	}
+	return strings.Join(parts, ",")
+}
+
+// Labels are the roles' names as staff see them, in order.
+func (s RoleSet) Labels() []string {
+	out := make([]string, len(s))
+	for i, r := range s {
+		out[i] = r.Label()
+	}
+	return out
+}
+
+// Label is the roles' names in one line: "Administrator, Triage lead".
+func (s RoleSet) Label() string { return strings.Join(s.Labels(), ", ") }
+
 // Principal is who is making a request.
 type Principal struct {
 	UserID   string
 	Name     string
-	Role     Role
+	Roles    RoleSet
 	Loopback bool // the client is on this machine (after trusted proxies)
 
 	// Grants held through the session rather than a staff role, set by the
@@ -80,8 +138,10 @@ type Principal struct {
 // SignedIn reports whether a member of staff is signed in.
 func (p Principal) SignedIn() bool { return p.UserID != "" }
 
-// Can reports whether p holds permission perm. Administrators run the system
-// but do not see case work: confidentiality is by role, not by rank.
+// Can reports whether p holds permission perm through any of their roles.
+// Administrators run the system but do not see case work: confidentiality
+// is by role, not by rank, so an administrator who also works on cases
+// holds the adviser or triage lead role as well.
 func (p Principal) Can(perm Permission) bool {
 	switch perm {
 	case Public:
@@ -89,13 +149,15 @@ func (p Principal) Can(perm Permission) bool {
 	case Staff:
 		return p.SignedIn()
 	case Adviser:
-		return p.Role == RoleAdviser || p.Role == RoleTriageLead
+		return p.Roles.Has(RoleAdviser) || p.Roles.Has(RoleTriageLead)
 	case TriageLead:
-		return p.Role == RoleTriageLead
+		return p.Roles.Has(RoleTriageLead)
 	case Administrator:
-		return p.Role == RoleAdministrator
+		return p.Roles.Has(RoleAdministrator)
+	case DirectoryEditor:
+		return p.Roles.Has(RoleDirectoryEditor)
 	case Operator:
-		return p.Loopback || p.Role == RoleAdministrator
+		return p.Loopback || p.Roles.Has(RoleAdministrator)
 	}
 	return p.Extra[perm]
 }
