@@ -24,6 +24,7 @@ import (
 	"github.com/psu-project/psu/internal/eligibility"
 	"github.com/psu-project/psu/internal/mail"
 	"github.com/psu-project/psu/internal/pages"
+	"github.com/psu-project/psu/internal/plans"
 	"github.com/psu-project/psu/internal/ratelimit"
 	"github.com/psu-project/psu/internal/referral"
 	"github.com/psu-project/psu/internal/seal"
@@ -48,6 +49,7 @@ type App struct {
 	Cases  *cases.Store
 
 	limiter *ratelimit.Limiter
+	plans   *plans.Store
 	sealer  *seal.Sealer
 }
 
@@ -140,7 +142,11 @@ func build(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logge
 	}
 	apps := &application.Store{DB: db, Sealer: sealer, Outbox: a.Outbox}
 	signposts := func(ctx context.Context) ([]string, error) { return eligibility.AllSignposts(ctx, db) }
-	if _, err := cases.Register(ctx, srv, a.Cases, apps, signposts); err != nil {
+	gate, err := cases.Register(ctx, srv, a.Cases, apps, signposts)
+	if err != nil {
+		return nil, err
+	}
+	if a.plans, err = plans.Register(ctx, srv, gate, a.Cases, a.Outbox); err != nil {
 		return nil, err
 	}
 	if err := settings.Register(srv, a.Cases.RecomputeTargets); err != nil {
@@ -170,6 +176,8 @@ func (a *App) Run(ctx context.Context, ln net.Listener) error {
 	go func() { defer wg.Done(); a.Worker.Run(workCtx) }()
 	go func() { defer wg.Done(); a.housekeeping(workCtx) }()
 	go func() { defer wg.Done(); a.caseAlerts(workCtx) }()
+	wg.Add(1)
+	go func() { defer wg.Done(); a.feedbackRequests(workCtx) }()
 
 	hs := a.Web.HTTPServer()
 	errc := make(chan error, 1)
@@ -221,6 +229,23 @@ func (a *App) caseAlerts(ctx context.Context) {
 	for {
 		if _, err := a.Cases.AlertLeads(ctx, a.Config.BaseURL.String(), store.Now()); err != nil && ctx.Err() == nil {
 			a.Log.Error("alert triage leads", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// feedbackRequests e-mails the feedback requests that have come due. Every
+// instance runs it; each request is claimed once.
+func (a *App) feedbackRequests(ctx context.Context) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		if _, err := a.plans.SendDueFeedback(ctx, store.Now()); err != nil && ctx.Err() == nil {
+			a.Log.Error("send feedback requests", "err", err)
 		}
 		select {
 		case <-ctx.Done():
