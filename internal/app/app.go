@@ -29,6 +29,7 @@ import (
 	"github.com/psu-project/psu/internal/referral"
 	"github.com/psu-project/psu/internal/seal"
 	"github.com/psu-project/psu/internal/settings"
+	"github.com/psu-project/psu/internal/staff"
 	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/web"
 )
@@ -124,6 +125,9 @@ func build(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logge
 		return nil, err
 	}
 	authSvc.Routes()
+	if err := staff.Register(srv, authSvc, a.Outbox, argon); err != nil {
+		return nil, err
+	}
 	if err := pages.Register(srv); err != nil {
 		return nil, err
 	}
