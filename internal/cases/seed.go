@@ -127,7 +127,10 @@ type seedUser struct {
 }
 
 func seedStaff(ctx context.Context, tx *store.Tx) (map[string]seedUser, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, name, role FROM users WHERE disabled_at IS NULL`)
+	rows, err := tx.QueryContext(ctx, `SELECT u.id, u.name, CASE
+		WHEN EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = 'triage_lead') THEN 'triage_lead'
+		WHEN EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = 'adviser') THEN 'adviser'
+		ELSE '' END FROM users u WHERE u.disabled_at IS NULL`)
 	if err != nil {
 		return nil, fmt.Errorf("cases: seed: staff: %w", err)
 	}
