@@ -91,16 +91,14 @@ func build(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logge
 	if keyPath == "" {
 		keyPath = filepath.Join(cfg.DataDir, "psu.key")
 	}
-	key, created, err := seal.LoadKey(keyPath, cfg.KeyFile == "")
+	// The sealer follows the key file, so psu key rotate and retire need no
+	// restart.
+	sealer, created, err := seal.Load(keyPath, cfg.KeyFile == "")
 	if err != nil {
 		return nil, fmt.Errorf("PSU_KEY_FILE: %w", err)
 	}
 	if created {
 		log.Warn("generated a new data-encryption key: back it up, since without it encrypted data cannot be read", "path", keyPath)
-	}
-	sealer, err := seal.New(key)
-	if err != nil {
-		return nil, err
 	}
 
 	srv, err := web.New(cfg, db, log)
