@@ -219,7 +219,7 @@ func (p params) paging() (paging, error) {
 	return pg, err
 }
 
-func (pg paging) offset() int { return (pg.page - 1) * pg.perPage }
+func (pg paging) offset() int { return pageOffset(pg.page, pg.perPage) }
 
 // page is the HSDS page envelope.
 type page[T any] struct {

@@ -39,6 +39,18 @@ type Query struct {
 	exhaustive bool
 }
 
+// pageOffset is where page (from 1) of size results starts; a page too far
+// on for an int to count starts past any directory's end.
+func pageOffset(page, size int) int {
+	if page <= 1 {
+		return 0
+	}
+	if page-1 > math.MaxInt/size {
+		return math.MaxInt
+	}
+	return (page - 1) * size
+}
+
 // Results is one page of a search.
 type Results struct {
 	IDs   []string
@@ -103,6 +115,10 @@ func (s *snapshot) search(query Query) Results {
 	if query.Limit <= 0 {
 		query.Limit = 20
 	}
+	// A page number can be anything an address holds: the place past the
+	// page must not wrap around, or the best-so-far heap reads as empty.
+	query.Offset = max(query.Offset, 0)
+	query.Limit = min(query.Limit, math.MaxInt-query.Offset)
 	f := s.filter(query)
 	switch {
 	case len(text) == 0 && len(needs) == 0:

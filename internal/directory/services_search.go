@@ -180,7 +180,7 @@ func parseSearch(v url.Values, vocab *vocabulary, f *web.Form) searchParams {
 // query turns checked parameters into a Query.
 func (p searchParams) query(vocab *vocabulary) Query {
 	q := Query{Text: p.q, OpenNow: p.openNow, Open24h: p.open24h, Usable: true,
-		Offset: (p.page - 1) * pageSize, Limit: pageSize}
+		Offset: pageOffset(p.page, pageSize), Limit: pageSize}
 	for _, n := range p.needs {
 		q.TermSets = append(q.TermSets, []string{vocab.byCode[n].ID})
 	}
