@@ -95,6 +95,9 @@ func (l *roleList) String() string { return web.NewRoleSet(l.set...).String() }
 func (l *roleList) Set(v string) error {
 	for _, r := range strings.Split(v, ",") {
 		r = strings.TrimSpace(r)
+		if r == "" {
+			continue // "adviser," is a list of one
+		}
 		if !web.ValidRole(r) {
 			if l.bad == "" {
 				l.bad = r
