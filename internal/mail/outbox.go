@@ -4,6 +4,7 @@
 package mail
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -23,6 +24,33 @@ type Message struct {
 	To      string
 	Subject string
 	Text    string
+	// Calendar, if set, goes beside the text as a text/calendar part (and
+	// as an .ics attachment), so mail programs offer to add, change or
+	// remove the event. It is sealed at rest like the body.
+	Calendar *Calendar
+}
+
+// Calendar is an iCalendar object (RFC 5545) carrying one iTIP method
+// (RFC 5546).
+type Calendar struct {
+	// Method is the object's METHOD (REQUEST, CANCEL or PUBLISH), repeated
+	// in the part's Content-Type as mail programs expect.
+	Method string
+	// Data is the whole object, lines ending in CRLF.
+	Data []byte
+}
+
+// calendarMethods are the iTIP methods psu sends.
+var calendarMethods = map[string]bool{"REQUEST": true, "CANCEL": true, "PUBLISH": true}
+
+func (c *Calendar) check() error {
+	if !calendarMethods[c.Method] {
+		return fmt.Errorf("mail: calendar method %q is not REQUEST, CANCEL or PUBLISH", c.Method)
+	}
+	if !bytes.HasPrefix(c.Data, []byte("BEGIN:VCALENDAR\r\n")) || !bytes.Contains(c.Data, []byte("\r\nMETHOD:"+c.Method+"\r\n")) {
+		return fmt.Errorf("mail: calendar data is not an iCalendar object with METHOD:%s", c.Method)
+	}
+	return nil
 }
 
 // Outbox queues messages. Safe for concurrent use.
@@ -58,9 +86,18 @@ func (o *Outbox) Enqueue(ctx context.Context, tx *store.Tx, m Message) (string, 
 	}
 	id := store.NewID()
 	now := store.Now()
-	_, err := tx.ExecContext(ctx, `INSERT INTO outbox (id, kind, recipient, subject, body, created_at, next_attempt_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		id, m.Kind, o.sealer.SealString(m.To, "outbox.recipient:"+id), m.Subject, o.sealer.SealString(m.Text, "outbox.body:"+id), now, now)
+	var calendar []byte
+	method := ""
+	if m.Calendar != nil {
+		if err := m.Calendar.check(); err != nil {
+			return "", err
+		}
+		calendar, method = o.sealer.Seal(m.Calendar.Data, "outbox.calendar:"+id), m.Calendar.Method
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO outbox (id, kind, recipient, subject, body, calendar, calendar_method, created_at, next_attempt_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, m.Kind, o.sealer.SealString(m.To, "outbox.recipient:"+id), m.Subject, o.sealer.SealString(m.Text, "outbox.body:"+id),
+		calendar, method, now, now)
 	if err != nil {
 		return "", fmt.Errorf("mail: enqueue: %w", err)
 	}

@@ -1,6 +1,7 @@
 package mail
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -23,6 +24,19 @@ func build(e Envelope) (*gomail.Msg, error) {
 	m.SetMessageIDWithValue(e.MessageID)
 	m.SetDateWithValue(e.Date)
 	m.SetBodyString(gomail.TypeTextPlain, e.Text)
+	if c := e.Calendar; c != nil {
+		// The calendar goes twice, as calendar invitations usually do: as
+		// an alternative to the text, which mail programs read as the
+		// invitation itself (RFC 6047), and as invite.ics, a file any
+		// calendar opens when the mail program does not understand the
+		// invitation. Base64 keeps its CRLF line ends exactly.
+		m.AddAlternativeString(gomail.ContentType("text/calendar; method="+c.Method), string(c.Data),
+			gomail.WithPartEncoding(gomail.EncodingB64))
+		if err := m.AttachReader("invite.ics", bytes.NewReader(c.Data),
+			gomail.WithFileContentType(gomail.ContentType("application/ics")), gomail.WithFileEncoding(gomail.EncodingB64)); err != nil {
+			return nil, err
+		}
+	}
 	return m, nil
 }
 

@@ -19,6 +19,7 @@ type Envelope struct {
 	To        string
 	Subject   string
 	Text      string
+	Calendar  *Calendar // nil for most mail
 	Date      time.Time
 }
 
@@ -79,10 +80,11 @@ func (w *Worker) Run(ctx context.Context) {
 }
 
 type claimed struct {
-	id, kind, subject string
-	recipient, body   []byte
-	createdAt         time.Time
-	attempts          int
+	id, kind, subject         string
+	recipient, body, calendar []byte
+	calendarMethod            string
+	createdAt                 time.Time
+	attempts                  int
 }
 
 // DrainOnce claims one batch of due messages, sends them and records the
@@ -141,7 +143,7 @@ func (w *Worker) claim(ctx context.Context, batch int, lease time.Duration) ([]c
 			WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?
 			AND (claimed_until IS NULL OR claimed_until < ?)
 			ORDER BY next_attempt_at LIMIT ?` + map[store.Engine]string{store.Postgres: " FOR UPDATE SKIP LOCKED"}[w.Outbox.db.Engine()] + `)
-		RETURNING id, kind, recipient, subject, body, created_at, attempts`
+		RETURNING id, kind, recipient, subject, body, calendar, calendar_method, created_at, attempts`
 	var out []claimed
 	err := w.Outbox.db.Tx(ctx, func(tx *store.Tx) error {
 		rows, err := tx.QueryContext(ctx, q, now.Add(lease), now, now, batch)
@@ -151,7 +153,7 @@ func (w *Worker) claim(ctx context.Context, batch int, lease time.Duration) ([]c
 		defer rows.Close()
 		for rows.Next() {
 			var c claimed
-			if err := rows.Scan(&c.id, &c.kind, &c.recipient, &c.subject, &c.body, &c.createdAt, &c.attempts); err != nil {
+			if err := rows.Scan(&c.id, &c.kind, &c.recipient, &c.subject, &c.body, &c.calendar, &c.calendarMethod, &c.createdAt, &c.attempts); err != nil {
 				return err
 			}
 			out = append(out, c)
@@ -173,6 +175,14 @@ func (w *Worker) send(ctx context.Context, m claimed) error {
 	if err != nil {
 		return err
 	}
+	var cal *Calendar
+	if m.calendarMethod != "" {
+		data, err := w.Outbox.sealer.Open(m.calendar, "outbox.calendar:"+m.id)
+		if err != nil {
+			return err
+		}
+		cal = &Calendar{Method: m.calendarMethod, Data: data}
+	}
 	domain := w.From[strings.LastIndexByte(w.From, '@')+1:]
 	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
@@ -182,6 +192,7 @@ func (w *Worker) send(ctx context.Context, m claimed) error {
 		To:        to,
 		Subject:   m.subject,
 		Text:      text,
+		Calendar:  cal,
 		Date:      m.createdAt,
 	})
 }
