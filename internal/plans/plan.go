@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/psu-project/psu/internal/cases"
-	"github.com/psu-project/psu/internal/directory"
 	"github.com/psu-project/psu/internal/store"
 )
 
@@ -78,7 +77,7 @@ type Plan struct {
 	Kind      Kind
 	ReviewDue Day
 	Goals     []Goal
-	Services  []directory.Card
+	Services  []Signpost
 }
 
 // Empty reports whether nothing has been agreed yet.

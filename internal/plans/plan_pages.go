@@ -119,7 +119,7 @@ func (h *handlers) serviceAdd(w http.ResponseWriter, r *http.Request) {
 
 func (h *handlers) serviceRemove(w http.ResponseWriter, r *http.Request) {
 	h.planAction(w, r, "service-removed", func(c *cases.Case, v cases.Viewer) error {
-		return h.st.RemoveService(r.Context(), v, c.ID, r.PathValue("service"))
+		return h.st.RemoveService(r.Context(), v, c.ID, r.PathValue("entry"))
 	})
 }
 

@@ -73,7 +73,7 @@ func Register(ctx context.Context, srv *web.Server, gate *cases.Gate, cs *cases.
 	r.Handle("POST /cases/{ref}/plan/actions/{action}/status", web.Adviser, h.actionStatus)
 	r.Handle("POST /cases/{ref}/plan/actions/{action}/remove", web.Adviser, h.actionRemove)
 	r.Handle("POST /cases/{ref}/plan/services", web.Adviser, h.serviceAdd)
-	r.Handle("POST /cases/{ref}/plan/services/{service}/remove", web.Adviser, h.serviceRemove)
+	r.Handle("POST /cases/{ref}/plan/services/{entry}/remove", web.Adviser, h.serviceRemove)
 	r.Handle("GET /cases/{ref}/summary", web.Adviser, h.summaryForm)
 	r.Handle("POST /cases/{ref}/summary", web.Adviser, h.summarySave)
 	r.Handle("GET /cases/{ref}/summary/preview", web.Adviser, h.summaryPreview)

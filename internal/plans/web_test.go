@@ -131,8 +131,12 @@ func workPlan(t *testing.T, a *apptest.Client, sc seen, goal string) {
 	}
 	expect(t, "add service", a.Post(base+"/services", url.Values{"service": {sm[1]}}), http.StatusSeeOther)
 	expect(t, "add unknown service", a.Post(base+"/services", url.Values{"service": {"no-such-service"}}), http.StatusUnprocessableEntity, "no longer in the directory")
+	expect(t, "add it twice", a.Post(base+"/services", url.Values{"service": {sm[1]}}), http.StatusSeeOther)
 	page = a.Get(base)
-	expect(t, "plan with service", page, http.StatusOK, `/plan/services/`+sm[1]+`/remove`)
+	expect(t, "plan with service", page, http.StatusOK, `href="/services/`+sm[1]+`"`, "Service added to the plan.")
+	if n := strings.Count(page.Body, `href="/services/`+sm[1]+`"`); n != 1 {
+		t.Errorf("the service is on the plan page %d times", n)
+	}
 }
 
 // The walk from plan to summary: a plan with a signposted service, the

@@ -41,15 +41,18 @@ CREATE TABLE plan_actions (
 CREATE INDEX plan_actions_goal ON plan_actions (goal_id, created_at);
 CREATE INDEX plan_actions_case ON plan_actions (case_id);
 
--- Services from the support directory suggested to the trainee. The id is
--- the directory's; a service that leaves the directory drops off the list.
+-- Services from the support directory suggested to the trainee. Which
+-- service a trainee was pointed to says much about them (an addiction
+-- service, a debt line), so the directory's id is sealed like everything
+-- else about the case; a service that leaves the directory drops off.
 CREATE TABLE plan_services (
+	id TEXT PRIMARY KEY,
 	case_id TEXT NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
-	service_id TEXT NOT NULL,
+	service BYTEA NOT NULL, -- sealed
 	added_at TIMESTAMP NOT NULL,
-	added_by TEXT REFERENCES users (id),
-	PRIMARY KEY (case_id, service_id)
+	added_by TEXT REFERENCES users (id)
 );
+CREATE INDEX plan_services_case ON plan_services (case_id, added_at);
 
 -- The summary being written: the adviser's two sections, and the preview
 -- last shown (the whole document, as issuing will print it), all sealed.
