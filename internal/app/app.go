@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/psu-project/psu/internal/application"
+	"github.com/psu-project/psu/internal/appointments"
 	"github.com/psu-project/psu/internal/auth"
 	"github.com/psu-project/psu/internal/cases"
 	"github.com/psu-project/psu/internal/config"
@@ -48,6 +49,8 @@ type App struct {
 	Worker *mail.Worker
 	Log    *slog.Logger
 	Cases  *cases.Store
+	// Appointments books and reminds of the one-to-ones.
+	Appointments *appointments.Store
 
 	limiter *ratelimit.Limiter
 	plans   *plans.Store
@@ -151,6 +154,10 @@ func build(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logge
 	if a.plans, err = plans.Register(ctx, srv, gate, a.Cases, a.Outbox); err != nil {
 		return nil, err
 	}
+	a.Appointments = &appointments.Store{DB: db, Cases: a.Cases, Outbox: a.Outbox, From: cfg.SMTP.From, BaseURL: cfg.BaseURL.String()}
+	if err := appointments.Register(srv, gate, a.Appointments); err != nil {
+		return nil, err
+	}
 	if err := settings.Register(srv, a.Cases.RecomputeTargets); err != nil {
 		return nil, err
 	}
@@ -178,6 +185,9 @@ func (a *App) Run(ctx context.Context, ln net.Listener) error {
 	go func() { defer wg.Done(); a.Worker.Run(workCtx) }()
 	go func() { defer wg.Done(); a.housekeeping(workCtx) }()
 	go func() { defer wg.Done(); a.caseAlerts(workCtx) }()
+	// Appointment reminders: every instance runs them; each is claimed once.
+	wg.Add(1)
+	go func() { defer wg.Done(); a.Appointments.RunReminders(workCtx, a.Log) }()
 	wg.Add(1)
 	go func() { defer wg.Done(); a.feedbackRequests(workCtx) }()
 
