@@ -25,7 +25,9 @@ func TestSeedAppointmentsInEveryState(t *testing.T) {
 				t.Fatal(err)
 			}
 			now := time.Now().UTC().Truncate(time.Minute)
-			day := func(d int, h int) time.Time { return now.AddDate(0, 0, d).Truncate(24 * time.Hour).Add(time.Duration(h) * time.Hour) }
+			day := func(d int, h int) time.Time {
+				return now.AddDate(0, 0, d).Truncate(24 * time.Hour).Add(time.Duration(h) * time.Hour)
+			}
 			phone := appointments.Booking{Minutes: 60, How: appointments.Phone, Caller: appointments.AdviserCalls, Number: "07700 900982"}
 			at := func(b appointments.Booking, start time.Time) appointments.Booking { b.Start = start; return b }
 			by := w.adviser.ID
