@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // DefaultRuleID is the RuleID of a Decision made by the rule set's default
@@ -406,6 +407,14 @@ func ParseRuleSet(data []byte) (*RuleSet, error) {
 	v := &validator{signpostNames: map[string]string{}, signpostWhere: map[string]string{}}
 	fail := func() (*RuleSet, error) { return nil, &RuleSetError{Problems: v.problems} }
 
+	// encoding/json reads bytes that are not UTF-8 as U+FFFD, so such a
+	// document would parse; but Publish keeps the document exactly as
+	// given, and PostgreSQL refuses to store it.
+	if !utf8.Valid(data) {
+		at := utf8.RuneCount(data[:firstInvalidUTF8(data)]) + 1
+		v.add("", "", "the rules document is not UTF-8 text (the first character that is not is near character %d): save it as UTF-8, or retype that character", at)
+		return fail()
+	}
 	var tree any
 	if err := json.Unmarshal(data, &tree); err != nil {
 		_, msg := describeDecodeError(err)
@@ -492,6 +501,19 @@ func ParseRuleSet(data []byte) (*RuleSet, error) {
 		return fail()
 	}
 	return rs, nil
+}
+
+// firstInvalidUTF8 is the offset of the first byte of b that does not
+// start a valid UTF-8 sequence.
+func firstInvalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n == 1 {
+			return i
+		}
+		i += n
+	}
+	return len(b)
 }
 
 func isNull(raw json.RawMessage) bool {
