@@ -116,6 +116,11 @@ func (h *handlers) setRoles(w http.ResponseWriter, r *http.Request) {
 		h.srv.ServerError(w, r, err)
 		return
 	}
+	if u.ID == web.PrincipalFrom(r).UserID && !roles.Has(web.RoleAdministrator) {
+		// They gave up administering: the staff pages are no longer theirs.
+		http.Redirect(w, r, "/staff", http.StatusSeeOther)
+		return
+	}
 	msg := u.Name + "'s roles were already " + roles.Label() + ". Nothing has changed."
 	if changed {
 		msg = u.Name + "'s roles are now " + roles.Label() + ". The change applies to their next page, wherever they are signed in."

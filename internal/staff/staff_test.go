@@ -252,6 +252,15 @@ func TestChangeRolesAndLastAdministrator(t *testing.T) {
 			if res := bc.Get("/cases"); res.StatusCode != http.StatusOK {
 				t.Errorf("the new adviser's open session at /cases: %d", res.StatusCode)
 			}
+			// The account page lists the administration pages to
+			// administrators only.
+			if page := ac.Get("/account"); !strings.Contains(page.Body, `href="/admin/staff"`) || !strings.Contains(page.Body, `href="/admin/settings"`) ||
+				!strings.Contains(page.Body, "Administrator, Triage lead") {
+				t.Errorf("an administrator's account page:\n%s", page.Body)
+			}
+			if page := bc.Get("/account"); strings.Contains(page.Body, `href="/admin/staff"`) || !strings.Contains(page.Body, `id="account-roles">Adviser<`) {
+				t.Errorf("an adviser's account page:\n%s", page.Body)
+			}
 			if n := count(t, in.App.DB, `SELECT COUNT(*) FROM audit_log WHERE action = 'staff.roles_changed' AND target_id = ? AND detail = 'from administrator to adviser' AND source = '127.0.0.1'`, b.ID); n != 1 {
 				t.Errorf("%d audit entries for the change", n)
 			}
@@ -263,9 +272,10 @@ func TestChangeRolesAndLastAdministrator(t *testing.T) {
 				xc, yc := in.Client(t), in.Client(t)
 				xc.SignIn(x)
 				yc.SignIn(y)
-				// a steps down, leaving x and y the only administrators.
-				if res := ac.Post("/admin/staff/"+a.ID+"/roles", url.Values{"role": {"triage_lead"}}); res.StatusCode != http.StatusSeeOther {
-					t.Fatalf("round %d: a steps down: %d", round, res.StatusCode)
+				// a steps down, leaving x and y the only administrators, and
+				// goes back to the staff home.
+				if res := ac.Post("/admin/staff/"+a.ID+"/roles", url.Values{"role": {"triage_lead"}}); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/staff" {
+					t.Fatalf("round %d: a steps down: %d %s", round, res.StatusCode, res.Header.Get("Location"))
 				}
 				var wg sync.WaitGroup
 				wg.Add(2)
