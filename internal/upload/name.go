@@ -35,7 +35,9 @@ func CleanName(s string) string {
 		space = false
 		b.WriteRune(r)
 	}
-	s = strings.TrimRight(strings.TrimLeft(b.String(), ". "), ". ")
+	// Again, now that dropped characters may have brought a base and a
+	// combining mark together ("A", a control, then an acute accent).
+	s = norm.NFC.String(strings.TrimRight(strings.TrimLeft(b.String(), ". "), ". "))
 	if s == "" {
 		return "Unnamed file"
 	}
