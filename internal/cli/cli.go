@@ -28,6 +28,9 @@ Usage:
   psu eligibility rules export|import FILE      print the eligibility rules in use, or publish FILE as the next version
   psu directory import FILE | export [--format json|ndjson]   replace the support directory with FILE, or print it (HSDS 3.0)
   psu audit verify [--anchor SEQ:HASH]          check the audit trail's hash chain; exit 1 names the first broken entry
+  psu backup FILE                               write a checked copy of the SQLite database to FILE while psu runs
+  psu restore FILE                              check backup FILE and put it in place of the SQLite database (psu stopped)
+  psu key rotate [--prepare] | retire ID | status   re-seal data under a new key; remove an unused key; show keys and their use
   psu version                                   print the version
   psu help                                      print this help
 
@@ -65,6 +68,12 @@ func Main(ctx context.Context, e Env) int {
 		err = directoryCmd(ctx, e, args)
 	case "audit":
 		err = auditCmd(ctx, e, args)
+	case "backup":
+		err = backupCmd(ctx, e, args)
+	case "restore":
+		err = restoreCmd(ctx, e, args)
+	case "key":
+		err = keyCmd(ctx, e, args)
 	case "version", "--version":
 		fmt.Fprintln(e.Stdout, "psu", version())
 		return 0
@@ -75,12 +84,16 @@ func Main(ctx context.Context, e Env) int {
 		err = usageError("unknown command %q", cmd)
 	}
 	var ue *usageErr
+	var xe *exitError
 	switch {
 	case err == nil:
 		return 0
 	case errors.As(err, &ue):
 		fmt.Fprintf(e.Stderr, "psu: %s\n\n%s", ue.msg, usage)
 		return 2
+	case errors.As(err, &xe):
+		fmt.Fprintf(e.Stderr, "psu: %s\n", xe.msg)
+		return xe.code
 	case errors.Is(err, flag.ErrHelp):
 		fmt.Fprint(e.Stdout, usage)
 		return 0

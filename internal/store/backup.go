@@ -78,7 +78,7 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 // journal, no WAL), to check it before it is restored.
 func OpenBackup(ctx context.Context, path string) (*DB, error) {
 	if _, err := os.Stat(path); err != nil {
-		return nil, fmt.Errorf("store: %w", err)
+		return nil, fmt.Errorf("cannot read it: %w", err)
 	}
 	c, err := sql.Open("sqlite", "file:"+path+"?mode=ro&immutable=1&_pragma=query_only(1)&_time_format=sqlite")
 	if err != nil {
@@ -101,7 +101,7 @@ func (db *DB) IntegrityCheck(ctx context.Context) error {
 	}
 	rows, err := db.r.QueryContext(ctx, `PRAGMA integrity_check(10)`)
 	if err != nil {
-		return fmt.Errorf("store: integrity check: %w", err)
+		return fmt.Errorf("the integrity check could not finish, the file is damaged: %w", err)
 	}
 	defer rows.Close()
 	var found []string
@@ -115,7 +115,7 @@ func (db *DB) IntegrityCheck(ctx context.Context) error {
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("store: integrity check: %w", err)
+		return fmt.Errorf("the integrity check could not finish, the file is damaged: %w", err)
 	}
 	if len(found) > 0 {
 		return fmt.Errorf("the integrity check found damage: %s", strings.Join(found, "; "))
