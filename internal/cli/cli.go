@@ -31,6 +31,7 @@ Usage:
   psu backup FILE                               write a checked copy of the SQLite database to FILE while psu runs
   psu restore FILE                              check backup FILE and put it in place of the SQLite database (psu stopped)
   psu key rotate [--prepare] | retire ID | status   re-seal data under a new key; remove an unused key; show keys and their use
+  psu demo [--cases N] [--json]                 fill an empty database with made-up staff and cases to try psu (N: 60)
   psu version                                   print the version
   psu help                                      print this help
 
@@ -74,6 +75,8 @@ func Main(ctx context.Context, e Env) int {
 		err = restoreCmd(ctx, e, args)
 	case "key":
 		err = keyCmd(ctx, e, args)
+	case "demo":
+		err = demoCmd(ctx, e, args)
 	case "version", "--version":
 		fmt.Fprintln(e.Stdout, "psu", version())
 		return 0
