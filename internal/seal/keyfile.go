@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -295,16 +296,19 @@ func Load(path string, mayCreate bool) (s *Sealer, created bool, err error) {
 		return nil, false, fmt.Errorf("%s: %w", path, err)
 	}
 	ino, dev := fileID(fi)
-	s.src = &source{path: path, mod: fi.ModTime(), size: fi.Size(), inode: ino, device: dev, checked: time.Now()}
+	s.src = &source{path: path, mod: fi.ModTime(), size: fi.Size(), inode: ino, device: dev}
+	s.src.due.Store(time.Now().Add(ReloadEvery).UnixNano())
 	return s, created, nil
 }
 
 // source is the key file a Sealer follows.
 type source struct {
 	path string
+	// due is when the file is next looked at (Unix nanoseconds), read
+	// without the lock: most calls only compare it with the clock.
+	due atomic.Int64
 
 	mu            sync.Mutex
-	checked       time.Time // last look at the file
 	forced        time.Time // last look asked for by an unknown key id
 	mod           time.Time
 	size          int64
@@ -316,16 +320,19 @@ type source struct {
 // cannot make psu read the file on every request.
 func (src *source) refresh(s *Sealer, force bool) {
 	now := time.Now()
+	if !force && now.UnixNano() < src.due.Load() {
+		return
+	}
 	src.mu.Lock()
 	defer src.mu.Unlock()
-	due := now.Sub(src.checked) >= ReloadEvery
+	due := now.UnixNano() >= src.due.Load()
 	if force && now.Sub(src.forced) >= time.Second {
 		due, src.forced = true, now
 	}
 	if !due {
 		return
 	}
-	src.checked = now
+	src.due.Store(now.Add(ReloadEvery).UnixNano())
 	fi, err := os.Stat(src.path)
 	if err != nil {
 		return

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 func key(b byte) []byte { return bytes.Repeat([]byte{b}, 32) }
@@ -145,12 +144,12 @@ func TestLoadFollowsTheKeyFile(t *testing.T) {
 	if err := WriteKeyFile(path, KeyFile{Blind: f.Blind, Keys: f.Keys[:1]}); err != nil {
 		t.Fatal(err)
 	}
-	b.src.checked = time.Time{}
+	b.src.due.Store(0)
 	if b.Holds(1) {
 		t.Error("key 1 held after the file dropped it")
 	}
 	os.WriteFile(path, []byte("not a key file"), 0o600)
-	b.src.checked = time.Time{}
+	b.src.due.Store(0)
 	if !b.Holds(2) || b.Current() != 2 {
 		t.Error("a broken key file took the keys away")
 	}
@@ -176,5 +175,45 @@ func TestWriteKeyFileRefusesAWriteUnderWay(t *testing.T) {
 	}
 	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
 		t.Errorf("mode %o", fi.Mode().Perm())
+	}
+}
+
+// Sealing and opening go on while the key file changes under them: every
+// value opens, whichever key it was sealed under (go test -race).
+func TestLoadedSealerIsSafeWhileTheFileChanges(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "psu.key")
+	s, _, err := Load(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, _ := ReadKeyFile(path)
+	errs := make(chan error, 8)
+	for g := range 8 {
+		go func() {
+			for i := range 300 {
+				c := "c:" + string(rune('a'+g)) + ":" + string(rune('a'+i%26))
+				if got, err := s.OpenString(s.SealString("v", c), c); err != nil || got != "v" {
+					errs <- errors.New("a value did not open during the change")
+					return
+				}
+				if i%50 == 0 {
+					s.src.due.Store(0)
+				}
+			}
+			errs <- nil
+		}()
+	}
+	k2, _ := NewKey(2)
+	if err := WriteKeyFile(path, KeyFile{Blind: f.Blind, Keys: []Key{k2, f.Keys[0]}}); err != nil {
+		t.Fatal(err)
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.src.due.Store(0)
+	if s.Current() != 2 {
+		t.Error("the new key was not taken up")
 	}
 }
