@@ -259,4 +259,3 @@ func contains(xs []string, v string) bool {
 	}
 	return false
 }
-
