@@ -57,8 +57,12 @@ func backupCmd(ctx context.Context, e Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := store.SQLitePath(cfg.DatabaseURL); err != nil {
+	path, err := store.SQLitePath(cfg.DatabaseURL)
+	if err != nil {
 		return &exitError{2, fmt.Sprintf(postgresBackups, keyPath(cfg))}
+	}
+	if _, err := os.Stat(path); err != nil {
+		return fmt.Errorf("there is no database to back up at %s (check PSU_DATABASE_URL or PSU_DATA_DIR): %w", path, err)
 	}
 	db, err := store.Open(ctx, cfg.DatabaseURL)
 	if err != nil {

@@ -278,6 +278,9 @@ func TestRestoreRefusesWhatItShouldNot(t *testing.T) {
 	if code, _, errOut := runWith(t, env, "backup", good); code != 1 || !strings.Contains(errOut, "not written") {
 		t.Errorf("a backup over an existing file: %d %q", code, errOut)
 	}
+	if code, _, errOut := runWith(t, map[string]string{"PSU_DATA_DIR": t.TempDir()}, "backup", filepath.Join(t.TempDir(), "x.db")); code != 1 || !strings.Contains(errOut, "no database to back up") {
+		t.Errorf("a backup of no database: %d %q", code, errOut)
+	}
 	code, _, errOut := runWith(t, env, "restore", good)
 	if code != 1 || !strings.Contains(errOut, "is in use: stop every psu serve") {
 		t.Fatalf("restore while psu runs: %d %q", code, errOut)
