@@ -1,0 +1,81 @@
+package fill
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/psu-project/psu/internal/auth"
+	"github.com/psu-project/psu/internal/eligibility"
+	"github.com/psu-project/psu/internal/seal"
+	"github.com/psu-project/psu/internal/store"
+	"github.com/psu-project/psu/internal/store/storetest"
+	"github.com/psu-project/psu/internal/upload"
+)
+
+// The documents pass the same checks as an upload.
+func TestDocumentsAreValidPDFs(t *testing.T) {
+	b := onePagePDF("Demo (letter) \\ test", []string{"This is made-up demonstration data for psu.", "Line (two)"})
+	c, err := upload.Check(bytes.NewReader(b), "letter.pdf", 1<<20)
+	if err != nil || c.ContentType != "application/pdf" {
+		t.Fatalf("%v %+v", err, c)
+	}
+}
+
+// Every profession the rules admit, on any day of a year, makes
+// applications the real pages accept.
+func TestApplicationsPassThePages(t *testing.T) {
+	profiles, err := eligibleProfiles(eligibility.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"doctor", "dentist", "nurse", "allied-health-professional", "pharmacist", "pharmacy-technician", "healthcare-scientist"} {
+		if len(profiles[p]) == 0 {
+			t.Errorf("no %s is admitted by the default rules", p)
+		}
+	}
+	g := &gen{r: rand.New(rand.NewPCG(1, 2)), refs: map[string]bool{}}
+	start := time.Date(2026, 1, 1, 20, 0, 0, 0, time.UTC)
+	for prof, ps := range profiles {
+		for i := range 300 {
+			at := start.AddDate(0, 0, i)
+			if _, err := g.application(g.person(), pick(g, ps), at, g.topics()); err != nil {
+				t.Fatalf("a %s on %s: %v", prof, at.Format(time.DateOnly), err)
+			}
+		}
+	}
+}
+
+// Thousands of stories drawn at random all pass the checks seeding makes
+// (who may act, the state machine, the clock); every status appears; and
+// a database with data in it is refused.
+func TestRunTellsOnlyPossibleStories(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		sl, err := seal.New(make([]byte, 32))
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts := Options{Cases: 2500, Issuer: "PSU demo.example", Host: "demo.example", Argon2: auth.Argon2{Time: 1, MemKiB: 8 * 1024, Threads: 1}, Batch: 700}
+		var progress []int
+		opts.Progress = func(done, total int) { progress = append(progress, done) }
+		res, err := Run(ctx, db, sl, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n, statuses int
+		store.Scan(db.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(DISTINCT status) FROM cases`), &n, &statuses)
+		if res.Cases != 2500 || n != 2500 || statuses != 11 || len(res.Staff) != 5 {
+			t.Errorf("made %d cases (%d stored, %d statuses), %d staff", res.Cases, n, statuses, len(res.Staff))
+		}
+		if len(progress) != 4 || progress[3] != 2500 {
+			t.Errorf("progress %v", progress)
+		}
+		if _, err := Run(ctx, db, sl, opts); !errors.Is(err, ErrAlreadyDemo) {
+			t.Errorf("a second run: %v", err)
+		}
+	})
+}
