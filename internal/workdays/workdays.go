@@ -11,7 +11,9 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
+	"unicode"
 )
 
 // London is the unit's time zone.
@@ -96,6 +98,11 @@ func Parse(data []byte) ([]Holiday, error) {
 		}
 		if h.Title == "" {
 			return nil, fmt.Errorf("entry %d (%s) has no title", i+1, h.Date)
+		}
+		// JSON can spell any character, and PostgreSQL refuses to store
+		// U+0000; no bank holiday's name holds a control character.
+		if strings.IndexFunc(h.Title, unicode.IsControl) >= 0 {
+			return nil, fmt.Errorf("entry %d (%s) has a control character in its title", i+1, h.Date)
 		}
 		if !seen[h.Date] {
 			seen[h.Date] = true
