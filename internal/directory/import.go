@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 	"time"
 
@@ -56,6 +57,7 @@ func CheckDataset(d *hsds.Dataset) error {
 		}
 	}
 	problems = append(problems, idCaseProblems(d)...)
+	problems = append(problems, nulProblems(reflect.ValueOf(d).Elem(), "")...)
 	if len(problems) == 0 {
 		// Schema messages repeat what the rules already said about a broken
 		// record, so they are only worth reading when the rules pass.
@@ -100,6 +102,40 @@ func idCaseProblems(d *hsds.Dataset) []string {
 	for _, r := range d.Resources {
 		check("resource", r.Name, "id", r.ID)
 		check("resource", r.Name, "organization_id", r.OrganizationID)
+	}
+	return out
+}
+
+// nulProblems finds text holding U+0000, which JSON can spell ("\u0000")
+// and PostgreSQL refuses to store: left to the database, the import would
+// fail on it with the database's words rather than ours. Paths are the
+// file's own, such as organizations[0].services[2].name.
+func nulProblems(v reflect.Value, path string) []string {
+	var out []string
+	switch v.Kind() {
+	case reflect.Pointer:
+		if !v.IsNil() {
+			out = nulProblems(v.Elem(), path)
+		}
+	case reflect.String:
+		if strings.ContainsRune(v.String(), 0) {
+			out = append(out, path+": holds a NUL character (U+0000), which cannot be stored; remove it")
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			out = append(out, nulProblems(v.Index(i), fmt.Sprintf("%s[%d]", path, i))...)
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			name, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ",")
+			if name == "" || name == "-" {
+				continue
+			}
+			if path != "" {
+				name = path + "." + name
+			}
+			out = append(out, nulProblems(v.Field(i), name)...)
+		}
 	}
 	return out
 }
