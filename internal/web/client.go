@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+	"unicode/utf8"
 )
 
 // ClientAddr is the address of the person making a request, as far as the
@@ -19,10 +20,17 @@ type ClientAddr struct {
 // maxOpaque bounds an opaque address kept from a header.
 const maxOpaque = 64
 
+// opaqueAddr keeps at most maxOpaque bytes of s as UTF-8 text, cut between
+// characters: it goes into the audit trail, and PostgreSQL refuses text
+// that is not UTF-8 (header values may hold any byte above 0x7f).
 func opaqueAddr(s string) ClientAddr {
-	s = strings.TrimSpace(s)
+	s = strings.ToValidUTF8(strings.TrimSpace(s), "\uFFFD")
 	if len(s) > maxOpaque {
-		s = s[:maxOpaque]
+		i := maxOpaque
+		for i > 0 && !utf8.RuneStart(s[i]) {
+			i--
+		}
+		s = s[:i]
 	}
 	return ClientAddr{opaque: s}
 }
