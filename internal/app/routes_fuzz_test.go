@@ -60,8 +60,7 @@ func FuzzRoutes(f *testing.F) {
 
 	for i := range routes {
 		f.Add(uint16(i), uint8(i), "0190b2f0-8c2a-7b4e-9d3c-5f1e2a3b4c5d", "", "")
-		f.Add(uint16(i), uint8(i+1), "x", "q=burnout&page=2", "email=a%40example.com&name=Ann")
-		f.Add(uint16(i), uint8(i+2), "%ff", "page=9223372036854775807", "answer=%ff&document=%7B")
+		f.Add(uint16(i), uint8(i+1), "\xff\x00", "q=burnout&page=9223372036854775807", "answer=%ff&document=%7B&email=a%40example.com")
 	}
 	var n atomic.Uint32
 	f.Fuzz(func(t *testing.T, route uint16, who uint8, param, query, body string) {

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/psu-project/psu/internal/store"
 )
@@ -110,6 +112,14 @@ func (s *Server) notFoundOr(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h, pattern := mux.Handler(r)
 		if pattern != "" {
+			// No page has an address that is not text: refusing it here
+			// keeps a path value holding U+0000, a control character or
+			// bytes that are not UTF-8 from every handler, whose lookups
+			// PostgreSQL would refuse (a 500 rather than "not found").
+			if !textPath(r.URL.Path) {
+				s.Error(w, r, http.StatusNotFound)
+				return
+			}
 			mux.ServeHTTP(w, r)
 			return
 		}
@@ -125,6 +135,12 @@ func (s *Server) notFoundOr(mux *http.ServeMux) http.Handler {
 			s.Error(w, r, http.StatusNotFound)
 		}
 	})
+}
+
+// textPath reports whether a decoded request path is UTF-8 text without
+// control characters.
+func textPath(p string) bool {
+	return utf8.ValidString(p) && strings.IndexFunc(p, unicode.IsControl) < 0
 }
 
 // headerProbe captures what the mux's own fallback handler would answer.
