@@ -22,6 +22,7 @@ import (
 	"github.com/psu-project/psu/internal/cases"
 	"github.com/psu-project/psu/internal/config"
 	"github.com/psu-project/psu/internal/directory"
+	"github.com/psu-project/psu/internal/directory/editor"
 	"github.com/psu-project/psu/internal/eligibility"
 	"github.com/psu-project/psu/internal/mail"
 	"github.com/psu-project/psu/internal/pages"
@@ -133,6 +134,9 @@ func build(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logge
 		return nil, err
 	}
 	if err := directory.Register(ctx, srv, a.Outbox, a.limiter, sealer); err != nil {
+		return nil, err
+	}
+	if err := editor.Register(srv, a.Outbox, sealer); err != nil {
 		return nil, err
 	}
 	if err := eligibility.Register(ctx, srv, a.limiter); err != nil {

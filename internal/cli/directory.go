@@ -19,17 +19,30 @@ import (
 	"github.com/psu-project/psu/internal/store"
 )
 
-// directoryCmd is psu directory import FILE | export [--format json|ndjson].
+// directoryCmd is psu directory import [--force] FILE | export [--format json|ndjson].
 func directoryCmd(ctx context.Context, e Env, args []string) error {
 	if len(args) == 0 {
 		return usageError("directory: say import FILE, or export")
 	}
 	switch args[0] {
 	case "import":
-		if len(args) != 2 || strings.HasPrefix(args[1], "-") && args[1] != "-" {
-			return usageError("directory import: give the file to import (or - for standard input), and nothing else")
+		// --force may come before or after the file.
+		var files []string
+		force := false
+		for _, a := range args[1:] {
+			switch {
+			case a == "--force" || a == "-force":
+				force = true
+			case strings.HasPrefix(a, "-") && a != "-":
+				return usageError("directory import: unknown option %q (the one option is --force)", a)
+			default:
+				files = append(files, a)
+			}
 		}
-		return importDirectory(ctx, e, args[1])
+		if len(files) != 1 {
+			return usageError("directory import: give the file to import (or - for standard input), and nothing else but --force")
+		}
+		return importDirectory(ctx, e, files[0], force)
 	case "export":
 		format := "json"
 		if err := flags("directory export", args[1:], func(fs *flag.FlagSet) {
@@ -86,8 +99,10 @@ func exportDirectory(ctx context.Context, e Env, format string) error {
 }
 
 // importDirectory checks FILE ("-" for standard input) completely, then
-// makes the directory exactly what it holds, in one transaction.
-func importDirectory(ctx context.Context, e Env, path string) error {
+// makes the directory exactly what it holds, in one transaction. Without
+// force it refuses to overwrite what was published in the directory editor
+// since the last import.
+func importDirectory(ctx context.Context, e Env, path string, force bool) error {
 	var r io.Reader = e.Stdin
 	source := "standard input"
 	if path != "-" {
@@ -115,8 +130,12 @@ func importDirectory(ctx context.Context, e Env, path string) error {
 		return err
 	}
 	defer db.Close()
-	res, err := directory.Import(ctx, db, d, source, bar.update)
+	res, err := directory.ImportWith(ctx, db, d, source, directory.ImportOptions{Progress: bar.update, Force: force})
 	bar.done()
+	var edited *directory.EditedError
+	if errors.As(err, &edited) {
+		return edited // it says that nothing was changed, and what to do
+	}
 	if err != nil {
 		return fmt.Errorf("nothing was changed: %w", err)
 	}

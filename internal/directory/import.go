@@ -146,6 +146,30 @@ type Change struct{ Added, Updated, Removed, Unchanged int }
 // ImportResult says what an import changed.
 type ImportResult struct {
 	Services, Organizations, Taxonomies, Resources Change
+	// Overwritten names the entries changed in the editor since the last
+	// import that this (forced) import replaced.
+	Overwritten []string
+}
+
+// EditedError refuses an import that would overwrite what editors
+// published since the last import. Nothing was changed.
+type EditedError struct {
+	Names []string  // the entries it would overwrite, by name
+	Since time.Time // the last import; zero if there was none
+}
+
+func (e *EditedError) Error() string {
+	since := ""
+	if !e.Since.IsZero() {
+		since = " (" + e.Since.In(ukTime).Format("2 January 2006 at 15:04") + ")"
+	}
+	n := "1 entry was"
+	if len(e.Names) != 1 {
+		n = fmt.Sprintf("%d entries were", len(e.Names))
+	}
+	return n + " changed in the directory editor since the last import" + since + ", and this file would overwrite " +
+		"what was published there: " + strings.Join(e.Names, "; ") + ". Nothing was changed. To keep those changes, export the " +
+		"directory and make your edits to that file; to replace them with this file, import it again with --force."
 }
 
 // Import makes the directory exactly d, in one transaction: records are
@@ -154,20 +178,46 @@ type ImportResult struct {
 // (last_modified included). d must have passed CheckDataset. source names
 // the file for the import log; progress, when not nil, is called as
 // services are written.
+//
+// Every record the import changes gets a new version. An import that would
+// change an entry published in the editor since the last import is refused
+// with an *EditedError, and nothing changes; see ImportWith to overwrite
+// such edits on purpose.
 func Import(ctx context.Context, db *store.DB, d *hsds.Dataset, source string, progress func(done, total int)) (ImportResult, error) {
+	return ImportWith(ctx, db, d, source, ImportOptions{Progress: progress})
+}
+
+// ImportOptions adjust ImportWith.
+type ImportOptions struct {
+	// Progress, when not nil, is called as services are written.
+	Progress func(done, total int)
+	// Force overwrites entries changed in the editor since the last
+	// import, rather than refusing; the result names them.
+	Force bool
+}
+
+// ImportWith is Import with options.
+func ImportWith(ctx context.Context, db *store.DB, d *hsds.Dataset, source string, opts ImportOptions) (ImportResult, error) {
 	var res ImportResult
 	err := db.Tx(ctx, func(tx *store.Tx) error {
 		im, err := newImporter(ctx, tx, store.Now())
 		if err != nil {
 			return err
 		}
-		im.progress = progress
+		im.progress, im.force = opts.Progress, opts.Force
 		if err := im.run(d); err != nil {
 			return err
 		}
+		if err := im.log(source); err != nil {
+			return err
+		}
 		res = im.res
-		return im.log(source)
+		return nil
 	})
+	var edited *EditedError
+	if errors.As(err, &edited) {
+		return ImportResult{}, edited
+	}
 	if err != nil {
 		return ImportResult{}, fmt.Errorf("directory: import: %w", err)
 	}
@@ -203,13 +253,23 @@ type existing struct {
 	position int
 }
 
-// importer writes one dataset inside one transaction.
+// importer writes one dataset inside one transaction. The editor's
+// publishing uses its writers too, for one record at a time (see
+// publish.go), with versioning turned off: it records its own.
 type importer struct {
 	ctx      context.Context
 	tx       *store.Tx
 	now      time.Time
 	progress func(done, total int)
 	res      ImportResult
+	force    bool
+
+	// entries are every entry's state before the import; versions, what
+	// the import is making of them. noVersions is set when the editor
+	// publishes through the importer's writers.
+	entries    map[string]Entry
+	versions   []newVersion
+	noVersions bool
 
 	terms    map[string]termInfo
 	orgs     map[string]existing
@@ -235,7 +295,40 @@ func newImporter(ctx context.Context, tx *store.Tx, now time.Time) (*importer, e
 	if im.services, err = im.existing(`SELECT id, rid, content_hash, position FROM dir_services`); err != nil {
 		return nil, err
 	}
+	if im.entries, err = entryStates(ctx, tx); err != nil {
+		return nil, err
+	}
 	return im, nil
+}
+
+// record notes a new version of an entry, made by the import.
+func (im *importer) record(kind, id, name, org, state, checkedOn string, doc []byte) {
+	if im.noVersions {
+		return
+	}
+	prev := im.entries[id]
+	if prev.Edited {
+		im.res.Overwritten = append(im.res.Overwritten, prev.Name)
+	}
+	e := Entry{ID: id, Kind: kind, Name: name, OrganizationID: org, State: state, Version: prev.Version + 1, CheckedOn: checkedOn}
+	im.entries[id] = e
+	im.versions = append(im.versions, newVersion{entry: e, doc: doc, action: ActionImport, at: im.now})
+}
+
+// recordGone notes that the import removed an entry, keeping its last
+// record in the version.
+func (im *importer) recordGone(id string, doc []byte) {
+	prev, ok := im.entries[id]
+	if !ok || im.noVersions {
+		return
+	}
+	e := prev
+	e.State, e.Version, e.Edited = StateDeleted, prev.Version+1, false
+	if prev.Edited {
+		im.res.Overwritten = append(im.res.Overwritten, prev.Name)
+	}
+	im.entries[id] = e
+	im.versions = append(im.versions, newVersion{entry: e, doc: doc, action: ActionImport, at: im.now})
 }
 
 func (im *importer) existing(query string) (map[string]existing, error) {
@@ -393,6 +486,7 @@ func (im *importer) organization(o *hsds.Organization, pos int) error {
 			o.ID, o.Name, fold(o.Name), search, pos, string(doc), orgHash, im.now); err != nil {
 			return fmt.Errorf("organization '%s': %w", o.Name, err)
 		}
+		im.record(EntryOrganization, o.ID, o.Name, "", StateShown, "", doc)
 	case prev.position != pos:
 		im.res.Organizations.Unchanged++
 		if _, err := im.tx.ExecContext(im.ctx, `UPDATE dir_organizations SET position = ? WHERE id = ?`, pos, o.ID); err != nil {
@@ -450,8 +544,18 @@ func (im *importer) service(o *hsds.Organization, s *hsds.Service, pos int, orgH
 		return nil
 	case ok:
 		im.res.Services.Updated++
+		// The hash also moves when only its organisation or a term
+		// changed; the service's own record is what a version keeps.
+		var old string
+		if err := store.Scan(im.tx.QueryRowContext(im.ctx, `SELECT doc FROM dir_service_docs WHERE service_rid = ?`, prev.rid), &old); err != nil {
+			return err
+		}
+		if old != string(doc) {
+			im.record(EntryService, s.ID, s.Name, o.ID, StateShown, s.AssuredDate, doc)
+		}
 	default:
 		im.res.Services.Added++
+		im.record(EntryService, s.ID, s.Name, o.ID, StateShown, s.AssuredDate, doc)
 	}
 	spans := weeklySpans(s.Schedules)
 	var rid int64
@@ -525,6 +629,9 @@ func (im *importer) removeUnseen() error {
 	}
 	im.res.Services.Removed = len(gone)
 	if len(gone) > 0 {
+		if err := im.recordRemoved(`SELECT s.id, d.doc FROM dir_services s JOIN dir_service_docs d ON d.service_rid = s.rid WHERE s.id IN `, gone); err != nil {
+			return err
+		}
 		if _, err := im.tx.ExecContext(im.ctx, `DELETE FROM dir_services WHERE id IN `+inJSON(im.tx.Engine()), jsonParam(gone)); err != nil {
 			return err
 		}
@@ -537,6 +644,9 @@ func (im *importer) removeUnseen() error {
 	}
 	im.res.Organizations.Removed = len(gone)
 	if len(gone) > 0 {
+		if err := im.recordRemoved(`SELECT id, doc FROM dir_organizations WHERE id IN `, gone); err != nil {
+			return err
+		}
 		if _, err := im.tx.ExecContext(im.ctx, `DELETE FROM dir_organizations WHERE id IN `+inJSON(im.tx.Engine()), jsonParam(gone)); err != nil {
 			return err
 		}
@@ -544,8 +654,30 @@ func (im *importer) removeUnseen() error {
 	return nil
 }
 
+// recordRemoved records the removal of the records with the given ids;
+// query (ending in IN) reads each one's id and stored record.
+func (im *importer) recordRemoved(query string, ids []string) error {
+	if im.noVersions {
+		return nil
+	}
+	rows, err := im.tx.QueryContext(im.ctx, query+inJSON(im.tx.Engine()), jsonParam(ids))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, doc string
+		if err := rows.Scan(&id, &doc); err != nil {
+			return err
+		}
+		im.recordGone(id, []byte(doc))
+	}
+	return rows.Err()
+}
+
 func (im *importer) resources(rs []hsds.Resource) error {
 	old := map[string]string{}
+	oldDocs := map[string]string{}
 	rows, err := im.tx.QueryContext(im.ctx, `SELECT id, doc, position FROM dir_resources`)
 	if err != nil {
 		return err
@@ -558,6 +690,7 @@ func (im *importer) resources(rs []hsds.Resource) error {
 			return err
 		}
 		old[id] = fmt.Sprint(pos, doc)
+		oldDocs[id] = doc
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -580,6 +713,9 @@ func (im *importer) resources(rs []hsds.Resource) error {
 				position = excluded.position, doc = excluded.doc`, r.ID, org, r.Name, r.Kind, i, string(doc)); err != nil {
 			return fmt.Errorf("resource '%s': %w", r.Name, err)
 		}
+		if oldDocs[r.ID] != string(doc) { // not a move alone
+			im.record(EntryResource, r.ID, r.Name, r.OrganizationID, StateShown, "", doc)
+		}
 	}
 	var gone []string
 	for id := range old {
@@ -588,6 +724,9 @@ func (im *importer) resources(rs []hsds.Resource) error {
 		}
 	}
 	im.res.Resources.Removed = len(gone)
+	for _, id := range gone {
+		im.recordGone(id, []byte(oldDocs[id]))
+	}
 	if len(gone) > 0 {
 		_, err := im.tx.ExecContext(im.ctx, `DELETE FROM dir_resources WHERE id IN `+inJSON(im.tx.Engine()), jsonParam(gone))
 		return err
@@ -628,6 +767,27 @@ func orEmpty(s []string) []string {
 // log records the import in dir_imports and the audit log, and gives the
 // directory a new generation for search indexes to rebuild at.
 func (im *importer) log(source string) error {
+	im.res.Overwritten = sortedNames(im.res.Overwritten)
+	if len(im.res.Overwritten) > 0 && !im.force {
+		e := &EditedError{Names: im.res.Overwritten}
+		var last store.Time
+		if err := store.Scan(im.tx.QueryRowContext(im.ctx, `SELECT MAX(at) FROM dir_imports`), &last); err != nil {
+			return err
+		}
+		e.Since = last.Time
+		return e
+	}
+	for i := range im.versions {
+		im.versions[i].note = source
+	}
+	if err := writeVersions(im.ctx, im.tx, im.versions); err != nil {
+		return err
+	}
+	// What the editors published is now either in the file or replaced
+	// by it: the next import starts afresh.
+	if _, err := im.tx.ExecContext(im.ctx, `UPDATE dir_entries SET edited = ? WHERE edited`, false); err != nil {
+		return err
+	}
 	if err := touch(im.ctx, im.tx); err != nil {
 		return err
 	}
@@ -645,6 +805,10 @@ func (r ImportResult) Summary() string {
 	c := func(label string, c Change) string {
 		return fmt.Sprintf("%s: %d added, %d updated, %d removed, %d unchanged", label, c.Added, c.Updated, c.Removed, c.Unchanged)
 	}
-	return strings.Join([]string{c("services", r.Services), c("organizations", r.Organizations),
-		c("taxonomies and terms", r.Taxonomies), c("resources", r.Resources)}, "\n")
+	lines := []string{c("services", r.Services), c("organizations", r.Organizations),
+		c("taxonomies and terms", r.Taxonomies), c("resources", r.Resources)}
+	if len(r.Overwritten) > 0 {
+		lines = append(lines, "replaced what was published in the directory editor for: "+strings.Join(r.Overwritten, "; "))
+	}
+	return strings.Join(lines, "\n")
 }

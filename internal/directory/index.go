@@ -101,6 +101,7 @@ type snapshot struct {
 	byTerm     [][]termPost     // services with each term (by term number), in doc order
 	termNo     map[string]int32 // term number by id: its place in vocabulary.terms
 	vocabulary *vocabulary
+	reading    []readingDoc // the resources, in the directory's order
 
 	// shown holds the listings result cards have shown at this
 	// generation, parsed, so that a page of results for a common need
@@ -264,6 +265,9 @@ func buildSnapshot(ctx context.Context, q store.Querier) (*snapshot, error) {
 		return nil, err
 	}
 	if err := s.readSynonyms(ctx, q); err != nil {
+		return nil, err
+	}
+	if err := s.readReading(ctx, q); err != nil {
 		return nil, err
 	}
 	s.buildDeletes()

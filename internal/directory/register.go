@@ -100,6 +100,7 @@ func (h *handlers) routes() {
 	rt.Handle("GET /services/{id}", web.Public, h.show)
 	rt.Handle("GET /services/{id}/report-a-problem", web.Public, h.reportForm)
 	rt.Handle("POST /services/{id}/report-a-problem", web.Public, h.report)
+	rt.Handle("GET /reading", web.Public, h.reading)
 	rt.Handle("GET /my-list", web.Public, h.list)
 	rt.Handle("POST /my-list", web.Public, h.update)
 	rt.Handle("GET /my-list/print", web.Public, h.print)
@@ -113,3 +114,7 @@ func serveCSS(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	w.Write(stylesheet)
 }
+
+// StylesheetURL is the address of the directory's stylesheet (with its
+// content hash), for the editor's pages.
+func StylesheetURL() string { return cssURL }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/psu-project/psu/internal/audit"
+	"github.com/psu-project/psu/internal/mail"
 	"github.com/psu-project/psu/internal/ratelimit"
 	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/web"
@@ -75,7 +76,7 @@ func (h *handlers) report(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	f := web.NewForm(r.PostForm)
-	problem, details := f.Get("problem"), f.Get("details")
+	problem, details, contact := f.Get("problem"), f.Get("details"), f.Get("email")
 	switch problem {
 	case ProblemPhoneWrong, ProblemClosed, ProblemOther:
 	case "":
@@ -88,6 +89,9 @@ func (h *handlers) report(w http.ResponseWriter, r *http.Request) {
 		f.Fail("details", fmt.Sprintf("Tell us in %d characters or fewer (you have %d)", maxDetails, n))
 	case n == 0 && problem == ProblemOther:
 		f.Fail("details", "Tell us what is wrong with this listing")
+	}
+	if contact != "" && (len(contact) > 254 || !mail.ValidAddress(contact)) {
+		f.Fail("email", "Enter an e-mail address in the right format, like name@example.com, or leave it blank")
 	}
 	if !f.Valid() {
 		h.renderReport(w, r, http.StatusUnprocessableEntity, f, p)
@@ -105,7 +109,7 @@ func (h *handlers) report(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err = h.db.Tx(ctx, func(tx *store.Tx) error {
-		id, err := SubmitReport(ctx, tx, h.sealer, Report{ServiceID: p.ID, ServiceName: p.Name, Problem: problem, Details: details})
+		id, err := SubmitReport(ctx, tx, h.sealer, Report{ServiceID: p.ID, ServiceName: p.Name, Problem: problem, Details: details, Contact: contact})
 		if err != nil {
 			return err
 		}
@@ -115,6 +119,10 @@ func (h *handlers) report(w http.ResponseWriter, r *http.Request) {
 		h.srv.ServerError(w, r, err)
 		return
 	}
-	h.flash(r, "Thank you. We will check this listing and put it right.")
+	msg := "Thank you. We will check this listing and put it right."
+	if contact != "" {
+		msg = "Thank you. We will check this listing and put it right, and e-mail you when we have."
+	}
+	h.flash(r, msg)
 	http.Redirect(w, r, "/services/"+p.ID, http.StatusSeeOther)
 }

@@ -60,6 +60,10 @@ type Results struct {
 	Corrected string
 	// Needs are the needs terms the text was read as, by code.
 	Needs []string
+	// Reading are the resources (guides and reports, to read rather than
+	// contact) about the needs named, by text or filter, or with every
+	// other word: ids, most relevant first. Every one, whatever the page.
+	Reading []string
 }
 
 // maxSearchWords bounds the words a search reads; a pasted paragraph does
@@ -138,6 +142,13 @@ func (s *snapshot) search(query Query) Results {
 			s.ranked(query, f, sw, nil, &res)
 		}
 	}
+	codes := slices.Clone(res.Needs)
+	for _, c := range s.needCodes(query.TermSets) {
+		if !slices.Contains(codes, c) {
+			codes = append(codes, c)
+		}
+	}
+	res.Reading = s.matchReading(codes, rest)
 	return res
 }
 

@@ -17,6 +17,10 @@ const pageSize = 20
 // maxQuery is the longest search the box takes.
 const maxQuery = 200
 
+// maxReadingShown is how many guides and reports a search shows beneath
+// the services; the reading page has them all.
+const maxReadingShown = 3
+
 // option is one choice in a filter.
 type option struct {
 	Value, Label string
@@ -49,6 +53,8 @@ type searchPage struct {
 	ReadAs      []string // the names of the needs the text was read as
 	BrowseNeeds []option // links to each need, when nothing was searched
 	Lines24h    []cardView
+	Reading     []readingView // guides and reports about what was asked for
+	MoreReading int           // how many more there are than Reading shows
 	Flash       string
 	Back        string
 	ListCount   int
@@ -294,6 +300,11 @@ func (h *handlers) search(w http.ResponseWriter, r *http.Request) {
 	}
 	if !page.Searched {
 		page.BrowseNeeds = options(vocab.in(TaxNeeds))
+	}
+	if p.page == 1 {
+		shown := res.Reading[:min(len(res.Reading), maxReadingShown)]
+		page.Reading = snap.readingByID(shown)
+		page.MoreReading = len(res.Reading) - len(shown)
 	}
 	if res.Total == 0 {
 		page.BrowseNeeds = options(vocab.in(TaxNeeds))

@@ -3,6 +3,7 @@ package directory
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 
 	"github.com/psu-project/psu/internal/directory/hsds"
 	"github.com/psu-project/psu/internal/store"
@@ -109,4 +110,24 @@ func (v *vocabulary) ancestors(t *Term) []string {
 		out = append(out, t.ID)
 	}
 	return out
+}
+
+// Taxonomy is one taxonomy with its terms, in order, as the editor's
+// forms offer them.
+type Taxonomy struct {
+	hsds.Taxonomy
+	Terms []Term
+}
+
+// Taxonomies reads every taxonomy with its terms, in the directory's order.
+func Taxonomies(ctx context.Context, q store.Querier) ([]Taxonomy, error) {
+	v, err := loadVocabulary(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("directory: taxonomies: %w", err)
+	}
+	out := make([]Taxonomy, len(v.taxonomies))
+	for i, t := range v.taxonomies {
+		out[i] = Taxonomy{Taxonomy: t, Terms: v.in(t.Name)}
+	}
+	return out, nil
 }

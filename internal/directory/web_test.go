@@ -263,20 +263,22 @@ func TestReportAProblem(t *testing.T) {
 			t.Error("report details are stored readably")
 		}
 		err = in.App.DB.Tx(ctx, func(tx *store.Tx) error {
-			return directory.CloseReport(ctx, tx, reports[0].ID, directory.ReportResolved, "admin-id")
+			_, err := directory.CloseReport(ctx, tx, in.App.Sealer(), reports[0].ID, directory.ReportResolved, "admin-id", "Number corrected.")
+			return err
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
 		err = in.App.DB.Tx(ctx, func(tx *store.Tx) error {
-			return directory.CloseReport(ctx, tx, reports[0].ID, directory.ReportDismissed, "admin-id")
+			_, err := directory.CloseReport(ctx, tx, in.App.Sealer(), reports[0].ID, directory.ReportDismissed, "admin-id", "")
+			return err
 		})
 		if !errors.Is(err, directory.ErrReportClosed) {
 			t.Errorf("closing twice: %v", err)
 		}
 		open, _ := directory.Reports(ctx, in.App.DB, in.App.Sealer(), directory.ReportOpen)
 		done, _ := directory.Reports(ctx, in.App.DB, in.App.Sealer(), directory.ReportResolved)
-		if len(open) != 1 || len(done) != 1 || done[0].ClosedBy != "admin-id" || done[0].ClosedAt.IsZero() {
+		if len(open) != 1 || len(done) != 1 || done[0].ClosedBy != "admin-id" || done[0].ClosedAt.IsZero() || done[0].Note != "Number corrected." {
 			t.Errorf("after closing: open %+v, resolved %+v", open, done)
 		}
 

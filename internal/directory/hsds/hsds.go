@@ -245,4 +245,10 @@ type Resource struct {
 	OrganizationID string `json:"organization_id,omitempty"`
 	// Kind is one of ResourceKinds.
 	Kind string `json:"kind"`
+	// URL is where to read it: an https address, when the unit knows one.
+	URL string `json:"url,omitempty"`
+	// Topics are the codes of the "needs" terms it is about, the main one
+	// first: the reading page groups resources by their first topic, and a
+	// search that names a need shows the resources about it.
+	Topics []string `json:"topics,omitempty"`
 }

@@ -2,11 +2,13 @@ package hsds
 
 import (
 	"fmt"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // FieldError is one broken rule: which record, which field (a path inside
@@ -66,10 +68,11 @@ func (v ValidationErrors) Error() string {
 //     service area is not listed twice.
 func (d *Dataset) Validate() error {
 	v := &validator{
-		ids:        map[string]string{},
-		taxonomies: map[string]*Taxonomy{},
-		terms:      map[string]*TaxonomyTerm{},
-		orgs:       map[string]*Organization{},
+		ids:         map[string]string{},
+		taxonomies:  map[string]*Taxonomy{},
+		terms:       map[string]*TaxonomyTerm{},
+		termsByCode: map[string]*TaxonomyTerm{},
+		orgs:        map[string]*Organization{},
 	}
 	v.run(d)
 	if len(v.errs) == 0 {
@@ -93,10 +96,11 @@ func IsUUID(s string) bool { return uuidRE.MatchString(s) }
 type validator struct {
 	errs ValidationErrors
 	// ids maps a lower-cased id to a description of its first owner.
-	ids        map[string]string
-	taxonomies map[string]*Taxonomy
-	terms      map[string]*TaxonomyTerm
-	orgs       map[string]*Organization
+	ids         map[string]string
+	taxonomies  map[string]*Taxonomy
+	terms       map[string]*TaxonomyTerm
+	termsByCode map[string]*TaxonomyTerm
+	orgs        map[string]*Organization
 }
 
 // rec is the record currently being checked.
@@ -171,6 +175,9 @@ func (v *validator) run(d *Dataset) {
 			if _, dup := v.terms[strings.ToLower(t.ID)]; !dup {
 				v.terms[strings.ToLower(t.ID)] = t
 			}
+		}
+		if _, dup := v.termsByCode[t.Code]; !dup && t.Code != "" {
+			v.termsByCode[t.Code] = t
 		}
 	}
 	for i := range d.Organizations {
@@ -537,7 +544,37 @@ func (v *validator) checkResources(rs []Resource) {
 		if res.OrganizationID != "" && v.orgs[strings.ToLower(res.OrganizationID)] == nil {
 			v.add(r, "organization_id", "'%s' does not match any organization", res.OrganizationID)
 		}
+		if res.URL != "" && !IsHTTPS(res.URL) {
+			v.add(r, "url", "'%s' is not an https address", res.URL)
+		}
+		seen := map[string]bool{}
+		for j, code := range res.Topics {
+			path := fmt.Sprintf("topics[%d]", j)
+			switch t := v.termsByCode[code]; {
+			case t == nil:
+				v.add(r, path, "'%s' does not match the code of any taxonomy term", code)
+			case v.taxonomies[strings.ToLower(t.TaxonomyID)] == nil || v.taxonomies[strings.ToLower(t.TaxonomyID)].Name != TopicTaxonomy:
+				v.add(r, path, "'%s' is not a term of the '%s' taxonomy", code, TopicTaxonomy)
+			case seen[code]:
+				v.add(r, path, "'%s' is a duplicate", code)
+			}
+			seen[code] = true
+		}
 	}
+}
+
+// TopicTaxonomy is the taxonomy whose terms a resource's topics name.
+const TopicTaxonomy = "needs"
+
+// IsHTTPS reports whether s is an absolute https address with a host, and
+// nothing a person could be fooled by: no user name or password in it, no
+// spaces.
+func IsHTTPS(s string) bool {
+	if strings.ContainsAny(s, " \t\n\r") || !utf8.ValidString(s) {
+		return false
+	}
+	u, err := url.Parse(s)
+	return err == nil && u.Scheme == "https" && u.User == nil && u.Host != "" && u.Hostname() != "" && !strings.HasPrefix(u.Host, ".")
 }
 
 // checkTime parses an HSDS time and returns it as seconds since midnight

@@ -59,7 +59,8 @@ func fixture() *Dataset {
 				}},
 			},
 		},
-		Resources: []Resource{{ID: resReport, Name: "A report", Description: "About wellbeing.", OrganizationID: orgBMA, Kind: "report"}},
+		Resources: []Resource{{ID: resReport, Name: "A report", Description: "About wellbeing.", OrganizationID: orgBMA, Kind: "report",
+			URL: "https://example.org/report", Topics: []string{"alcohol-and-drugs"}}},
 	}
 }
 
@@ -243,6 +244,32 @@ func TestValidateMessages(t *testing.T) {
 			name:   "resource publisher unknown",
 			mutate: func(d *Dataset) { d.Resources[0].OrganizationID = "30000000-0000-4000-8000-0000000000ee" },
 			want:   []string{"resource 'A report': organization_id '30000000-0000-4000-8000-0000000000ee' does not match any organization"},
+		},
+		{
+			name:   "resource address not https",
+			mutate: func(d *Dataset) { d.Resources[0].URL = "http://example.org/report" },
+			want:   []string{"resource 'A report': url 'http://example.org/report' is not an https address"},
+		},
+		{
+			name:   "resource address with a password",
+			mutate: func(d *Dataset) { d.Resources[0].URL = "https://me:secret@example.org/" },
+			want:   []string{"resource 'A report': url 'https://me:secret@example.org/' is not an https address"},
+		},
+		{
+			name:   "resource topics",
+			mutate: func(d *Dataset) { d.Resources[0].Topics = []string{"crisis", "gardening", "crisis"} },
+			want: []string{"resource 'A report': topics[1] 'gardening' does not match the code of any taxonomy term",
+				"resource 'A report': topics[2] 'crisis' is a duplicate"},
+		},
+		{
+			name: "resource topic of another taxonomy",
+			mutate: func(d *Dataset) {
+				d.Taxonomies = append(d.Taxonomies, Taxonomy{ID: "20000000-0000-4000-8000-0000000000aa", Name: "regions", Description: "Where."})
+				d.TaxonomyTerms = append(d.TaxonomyTerms, TaxonomyTerm{ID: "10000000-0000-4000-8000-0000000000aa", Code: "london", Name: "London",
+					Description: "London.", TaxonomyID: "20000000-0000-4000-8000-0000000000aa"})
+				d.Resources[0].Topics = []string{"london"}
+			},
+			want: []string{"resource 'A report': topics[0] 'london' is not a term of the 'needs' taxonomy"},
 		},
 		{
 			name:   "wrong hsds_version",
