@@ -42,6 +42,7 @@ var Sealed = []Column{
 	{"outbox", "id", "body", "outbox.body:", 200},
 	{"outbox", "id", "calendar", "outbox.calendar:", 200},
 	{"dir_reports", "id", "details", "dir_reports.details:", 500},
+	{"dir_reports", "id", "contact", "dir_reports.contact:", 500},
 }
 
 // UnderCaseKeys are sealed under a case's own key, which the case's
