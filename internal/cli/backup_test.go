@@ -317,7 +317,9 @@ func TestRestoreRefusesWhatItShouldNot(t *testing.T) {
 	for _, c := range []struct {
 		name, file, key, want string
 	}{
-		{"damaged", bad("damaged.db", damaged), keyFile, "the file is damaged"},
+		// Where the damage lands decides which check finds it first: the
+		// integrity check cannot finish, or finishes and lists it.
+		{"damaged", bad("damaged.db", damaged), keyFile, "damage"},
 		{"text", bad("text.db", []byte("this is not a database")), keyFile, "not a SQLite database"},
 		{"newer", newer, keyFile, "made by a newer psu (schema version 999"},
 		{"no psu schema", empty, keyFile, "not a psu database"},
