@@ -15,6 +15,7 @@ import (
 	"github.com/psu-project/psu/internal/directory/hsds"
 	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/store/storetest"
+	"github.com/psu-project/psu/internal/web"
 )
 
 // Phone numbers in these tests are from Ofcom's ranges kept for drama
@@ -413,4 +414,21 @@ func TestClosingReports(t *testing.T) {
 			t.Errorf("%d mails, want only the one to the reporter who asked", n)
 		}
 	})
+}
+
+// A directory editor lands on the staff home after signing in, and it
+// leads to the editor; someone without the role is not shown the way.
+func TestStaffHomeLeadsToTheEditor(t *testing.T) {
+	in := apptest.Start(t, store.SQLite)
+	c, _ := edtest.Editor(t, in)
+	expect(t, "editor's home", c.Get("/staff"), 200, `href="/admin/directory"`)
+	other := in.Client(t)
+	other.SignIn(in.CreateStaff(t, web.RoleAdviser))
+	if strings.Contains(other.Get("/staff").Body, `href="/admin/directory"`) {
+		t.Error("an adviser is shown the way to the directory editor")
+	}
+	expect(t, "adviser refused", other.Get("/admin/directory"), 403)
+	if res := in.Client(t).Get("/admin/directory"); res.StatusCode != 303 || !strings.HasPrefix(res.Header.Get("Location"), "/sign-in?next=") {
+		t.Errorf("a visitor: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
 }
