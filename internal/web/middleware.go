@@ -76,13 +76,29 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 				s.Error(w, r, http.StatusServiceUnavailable)
 				return
 			}
+			defer s.Router.large.Release(n)
 			body := &readCounter{ReadCloser: r.Body}
 			r.Body = body
-			defer func() { s.Router.releaseLarge(n, body.n) }()
+			next.ServeHTTP(w, r)
+			if body.n >= collectAfter {
+				// The document and the copies made while checking and
+				// sealing it are garbage now. Collecting them before the
+				// next body may start, rather than when the heap has
+				// doubled, keeps uploads in a row from stacking their
+				// garbage on each other. The client has its answer first.
+				http.NewResponseController(w).Flush()
+				debug.FreeOSMemory()
+			}
+			return
 		}
 		next.ServeHTTP(w, r)
 	})
 }
+
+// collectAfter is how much of a large body a handler must have read for
+// limitBody to collect garbage after it: each collection then costs less
+// than receiving what called for it.
+const collectAfter = 1 << 20
 
 // ParseForm parses a urlencoded form and answers 413 or 400 itself when it
 // cannot; callers return when it reports false.

@@ -4,10 +4,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"runtime/debug"
 	"sort"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/semaphore"
@@ -57,9 +55,7 @@ type Router struct {
 	large   *semaphore.Weighted
 	// largeWait is largeBodyWait, shorter in tests.
 	largeWait time.Duration
-	// collecting is set while a collection started by releaseLarge runs.
-	collecting atomic.Bool
-	deny       func(w http.ResponseWriter, r *http.Request, p Principal, perm Permission)
+	deny      func(w http.ResponseWriter, r *http.Request, p Principal, perm Permission)
 }
 
 func newRouter(deny func(http.ResponseWriter, *http.Request, Principal, Permission)) *Router {
@@ -113,24 +109,6 @@ func (rt *Router) maxBodyFor(r *http.Request) (limit int64, pattern string) {
 		}
 	}
 	return DefaultMaxBody, ""
-}
-
-// releaseLarge returns n bytes to LargeBodyBudget. When the handler read a
-// megabyte or more, it has the runtime collect and hand free memory back to
-// the system: a document and the copies made while checking and sealing it
-// are garbage once its handler returns, and collecting them then, rather
-// than when the heap has doubled, keeps uploads in a row from stacking
-// their garbage on top of each other. One pass runs at a time; each costs
-// less than receiving the megabytes that called for it.
-func (rt *Router) releaseLarge(n, read int64) {
-	rt.large.Release(n)
-	if read < 1<<20 || !rt.collecting.CompareAndSwap(false, true) {
-		return
-	}
-	go func() {
-		debug.FreeOSMemory()
-		rt.collecting.Store(false)
-	}()
 }
 
 // readCounter counts what a handler reads of a body.
