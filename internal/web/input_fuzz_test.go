@@ -207,11 +207,14 @@ func FuzzParseForm(f *testing.F) {
 	const limit = 64 << 10
 	srv := fuzzServer(f)
 	f.Fuzz(func(t *testing.T, contentType string, body []byte, query string) {
-		if !validHeaderValue(contentType) || strings.ContainsAny(query, " #\x00\r\n") {
+		if !validHeaderValue(contentType) || strings.ContainsAny(query, " #") {
 			return
 		}
 		w := httptest.NewRecorder()
-		r := httptest.NewRequest("POST", "/apply/about-you?"+query, bytes.NewReader(body))
+		r, err := http.NewRequest("POST", "http://psu.example/apply/about-you?"+query, bytes.NewReader(body))
+		if err != nil {
+			return // not a request line any client could send
+		}
 		r.Header.Set("Content-Type", contentType)
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		if !srv.ParseForm(w, r) {
