@@ -112,7 +112,7 @@ func TestEditorInChromium(t *testing.T) {
 				t.Error("the reading page lacks the GMC report")
 			}
 			tab.Axe()
-			tab.Visit(in.URL + "/services?q=wellbeing")
+			tab.Visit(in.URL + "/services?q=careers")
 			if !strings.Contains(tab.Text(".psu-reading"), "These are things to read") {
 				t.Error("no reading beneath the results")
 			}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 
 	"github.com/psu-project/psu/internal/audit"
 	"github.com/psu-project/psu/internal/directory"
@@ -127,8 +126,8 @@ func (h *handlers) publish(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	who := web.PrincipalFrom(r)
-	seen, _ := strconv.Atoi(r.PostForm.Get("revision"))
-	base, _ := strconv.Atoi(r.PostForm.Get("base"))
+	seen := counter(r.PostForm.Get("revision"))
+	base := counter(r.PostForm.Get("base"))
 	report := reportParam(r.PostForm.Get("report"))
 	if e.Draft == nil {
 		h.flash(r, "There is no draft of this listing to publish: it was published or discarded meanwhile.")
@@ -219,7 +218,7 @@ func (h *handlers) discard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	seen, _ := strconv.Atoi(r.PostForm.Get("revision"))
+	seen := counter(r.PostForm.Get("revision"))
 	if e.Draft == nil {
 		h.flash(r, "There is no draft of this listing: it was published or discarded meanwhile.")
 		http.Redirect(w, r, entryURL(e.ID), http.StatusSeeOther)

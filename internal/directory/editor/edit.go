@@ -311,8 +311,8 @@ func (h *handlers) save(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := web.NewForm(r.PostForm)
-	seen, _ := strconv.Atoi(f.Get("revision"))
-	base, _ := strconv.Atoi(f.Get("base"))
+	seen := counter(f.Get("revision"))
+	base := counter(f.Get("base"))
 	p := formPage{Action: entryURL(e.ID) + "/edit", EntryID: e.ID, Name: e.Name(), New: !e.published(), Kind: e.Kind,
 		Revision: seen, Base: base, Report: reportParam(f.Get("report"))}
 	current := 0

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/psu-project/psu/internal/audit"
@@ -100,7 +99,7 @@ func (h *handlers) markChecked(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, back, http.StatusSeeOther)
 		return
 	}
-	base, _ := strconv.Atoi(r.PostForm.Get("version"))
+	base := counter(r.PostForm.Get("version"))
 	if base != e.Entry.Version {
 		h.flash(r, "This listing was published again after you opened the page, so it was not marked as checked. Look at it again, then mark it.")
 		http.Redirect(w, r, entryURL(e.ID), http.StatusSeeOther)
@@ -161,8 +160,8 @@ func (h *handlers) restore(w http.ResponseWriter, r *http.Request) {
 	if !ok || !h.srv.ParseForm(w, r) {
 		return
 	}
-	n, err := strconv.Atoi(r.PostForm.Get("version"))
-	if err != nil || n < 1 {
+	n := counter(r.PostForm.Get("version"))
+	if n < 1 {
 		h.flash(r, "Choose a version to restore from the list.")
 		http.Redirect(w, r, entryURL(e.ID)+"/history", http.StatusSeeOther)
 		return

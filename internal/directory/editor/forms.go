@@ -297,6 +297,17 @@ func phoneKey(s string) (string, bool) {
 	return phonenumbers.Format(p, phonenumbers.E164), true
 }
 
+// counter reads a version or revision number a form carries back: a
+// whole number the database's integers hold, else 0 (which matches no
+// version or revision, so the request is refused as out of date).
+func counter(s string) int {
+	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 32)
+	if err != nil || n < 0 {
+		return 0
+	}
+	return int(n)
+}
+
 // rowCount is how many rows of a repeating group the form has.
 func rowCount(f *web.Form, field string) int {
 	n, err := strconv.Atoi(f.Get(field))

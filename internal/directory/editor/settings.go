@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/psu-project/psu/internal/audit"
 	"github.com/psu-project/psu/internal/settings"
@@ -70,8 +71,10 @@ func (h *handlers) saveSettings(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case months == "":
 		f.Fail("review_months", fmt.Sprintf("Enter the number of months, from %d to %d", MinReviewMonths, MaxReviewMonths))
-	case err != nil:
+	case strings.Trim(months, "0123456789") != "":
 		f.Fail("review_months", "Enter the number of months as a whole number, like 6")
+	case err != nil:
+		f.Fail("review_months", fmt.Sprintf("The number of months must be from %d to %d", MinReviewMonths, MaxReviewMonths))
 	case n < MinReviewMonths || n > MaxReviewMonths:
 		f.Fail("review_months", fmt.Sprintf("The number of months must be from %d to %d", MinReviewMonths, MaxReviewMonths))
 	default:
