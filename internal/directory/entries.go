@@ -159,6 +159,13 @@ func queryEntries(ctx context.Context, q store.Querier, query string, args ...an
 	return out, nil
 }
 
+// EntriesOf lists the services and resources, shown or hidden, that name
+// organisation id, by name.
+func EntriesOf(ctx context.Context, q store.Querier, id string) ([]Entry, error) {
+	return queryEntries(ctx, q, `SELECT `+entryColumns+` FROM dir_entries WHERE organization_id = ? AND kind IN (?, ?) AND state <> ?
+		ORDER BY sort_name, id`, id, EntryService, EntryResource, StateDeleted)
+}
+
 // DueForReview lists the services shown on the public pages whose details
 // were last checked before the date given (YYYY-MM-DD), or never, the
 // longest unchecked first.

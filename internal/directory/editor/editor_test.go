@@ -245,6 +245,7 @@ func TestOrganisationsAndReading(t *testing.T) {
 		res = submit(t, c, edit.Body, editURL, map[string][]string{"shown": {"no"}})
 		draft := follow(t, c, res)
 		expect(t, "hiding refused", draft, 200, "Before it can be published", "It cannot be hidden while these listings name it: A guide to exam resits")
+		expect(t, "its listings", c.Get("/admin/directory/entries/"+orgID), 200, "Its services and guides", `href="/admin/directory/entries/`+guideID+`">A guide to exam resits</a> (guide or report)`)
 		if strings.Contains(draft.Body, `id="publish"`) {
 			t.Error("a draft that cannot be published offers to publish")
 		}

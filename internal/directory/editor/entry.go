@@ -30,7 +30,8 @@ type entryPage struct {
 	Fields     []field
 	Draft      *draftRow
 	Reports    []reportRow
-	Report     string // the report being worked, carried to the edit form
+	Listings   []entryRow // an organisation's services and guides
+	Report     string     // the report being worked, carried to the edit form
 	CanDelete  bool
 	UpdatedAt  string
 	CheckValue int // the version a "mark as checked" applies to
@@ -66,6 +67,16 @@ func (h *handlers) show(w http.ResponseWriter, r *http.Request) {
 	}
 	if d := e.Draft; d != nil {
 		p.Draft = &draftRow{ID: d.EntryID, Name: d.Name, Purpose: purposeLabel(*d), By: nameOr(d.UpdatedByName), At: datetime(d.UpdatedAt), New: d.Base == 0}
+	}
+	if e.Kind == directory.EntryOrganization {
+		es, err := directory.EntriesOf(ctx, h.db, e.ID)
+		if err != nil {
+			h.srv.ServerError(w, r, err)
+			return
+		}
+		for _, x := range es {
+			p.Listings = append(p.Listings, rowOf(x))
+		}
 	}
 	if p.IsService {
 		reports, err := directory.ReportsAbout(ctx, h.db, h.sealer, e.ID, directory.ReportOpen)
