@@ -144,6 +144,10 @@ func (h *handlers) newForm(w http.ResponseWriter, r *http.Request) {
 	if kind == directory.EntryService {
 		v.Set("status", hsds.StatusActive)
 		v.Set("checked", "yes")
+		// From an organisation's page: the form starts under it.
+		if org := r.URL.Query().Get("organization"); store.ValidID(org) {
+			v.Set("organization", org)
+		}
 	}
 	h.renderForm(w, r, http.StatusOK, web.NewForm(v), formPage{Action: Base + "/new/" + r.PathValue("kind"), New: true, Kind: kind})
 }

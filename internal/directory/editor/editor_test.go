@@ -245,7 +245,8 @@ func TestOrganisationsAndReading(t *testing.T) {
 		res = submit(t, c, edit.Body, editURL, map[string][]string{"shown": {"no"}})
 		draft := follow(t, c, res)
 		expect(t, "hiding refused", draft, 200, "Before it can be published", "It cannot be hidden while these listings name it: A guide to exam resits")
-		expect(t, "its listings", c.Get("/admin/directory/entries/"+orgID), 200, "Its services and guides", `href="/admin/directory/entries/`+guideID+`">A guide to exam resits</a> (guide or report)`)
+		expect(t, "new service under it", c.Get("/admin/directory/new/service?organization="+orgID), 200, `<option value="`+orgID+`" selected>Example Trust</option>`)
+		expect(t, "its listings", c.Get("/admin/directory/entries/"+orgID), 200, "/admin/directory/new/service?organization="+orgID, "Its services and guides", `href="/admin/directory/entries/`+guideID+`">A guide to exam resits</a> (guide or report)`)
 		if strings.Contains(draft.Body, `id="publish"`) {
 			t.Error("a draft that cannot be published offers to publish")
 		}
