@@ -41,6 +41,12 @@ func SafeRedirectTarget(target string) string {
 	if strings.HasSuffix(u.Path, "/") && p != "/" {
 		p += "/"
 	}
+	// Cleaning can bring a backslash up to the first slash ("/./\" becomes
+	// "/\", sent as "/%5C", which a layer that decodes it again reads as
+	// "//"): judge the path that is sent, too.
+	if !staysOnSiteDecoded(p) {
+		return fallback
+	}
 	out := (&url.URL{Path: p}).EscapedPath()
 	if q := escapeQuery(u.RawQuery); q != "" {
 		out += "?" + q
