@@ -41,11 +41,22 @@ func CleanName(s string) string {
 	if s == "" {
 		return "Unnamed file"
 	}
-	stem, ext := splitExt(s)
-	if reservedDevice(stem) {
-		stem = "_" + stem
+	// Cutting a long name short can leave what reads as a new extension
+	// ("… .0"), which the next reading would split off and tidy: read it
+	// until it stays the same, so a stored name is the same when cleaned
+	// again.
+	for range 4 {
+		stem, ext := splitExt(s)
+		if reservedDevice(stem) {
+			stem = "_" + stem
+		}
+		next := capName(stem, ext)
+		if next == s {
+			break
+		}
+		s = next
 	}
-	return capName(stem, ext)
+	return s
 }
 
 // keepRune drops characters that are invisible or change how the rest of
