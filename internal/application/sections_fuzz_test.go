@@ -52,7 +52,6 @@ func FuzzSectionRead(f *testing.F) {
 		"arcp":          {"had_arcp=yes&arcp_date-day=15&arcp_date-month=6&arcp_date-year=2026&arcp_outcome=10.1", "had_arcp=no"},
 		"complaints":    {"proceedings=current&proceedings_detail_current=Ongoing", "proceedings=past&proceedings_detail=x"},
 		"health":        {"health=yes&health_detail=Asthma&adjustments=Quiet+room", "health=", "health=unknown"},
-		"documents":     {"kind=arcp"},
 		"meeting":       {"meeting_way=phone&meeting_way=zoom&meeting_times=Tuesdays", "meeting_way=carrier-pigeon"},
 		"consent":       {"consent_case_email=yes&consent_follow_up=no&confidentiality=read", "consent_case_email=perhaps"},
 	}
@@ -64,6 +63,9 @@ func FuzzSectionRead(f *testing.F) {
 	now := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, which, profile uint8, body string) {
 		s := sections[int(which)%len(sections)]
+		if s.Slug == "documents" {
+			return // its form is the upload (POST /apply/documents), read by internal/upload
+		}
 		posted, err := url.ParseQuery(body)
 		if err != nil {
 			return // ParseForm answers 400 before any page reads it
@@ -103,7 +105,7 @@ func FuzzSectionRead(f *testing.F) {
 		for k, vs := range form.Values {
 			for _, v := range vs {
 				if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
-					t.Fatalf("page %s passed with %s=%q, which PostgreSQL cannot store", s.Slug, k, v)
+					t.Fatalf("page %s passed with %s=%q, which sealing (as JSON) would change or a text column refuse", s.Slug, k, v)
 				}
 			}
 		}
