@@ -155,6 +155,7 @@ func build(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logge
 	if err != nil {
 		return nil, err
 	}
+	a.Cases.OutcomesFunc, a.Cases.CloseVia = plans.Outcomes, "close"
 	if a.plans, err = plans.Register(ctx, srv, gate, a.Cases, a.Outbox); err != nil {
 		return nil, err
 	}

@@ -75,6 +75,7 @@ func (s *Store) move(ctx context.Context, tx *store.Tx, v Viewer, c *Case, to St
 	if err := setStatus(ctx, tx, c, to, now); err != nil {
 		return err
 	}
+
 	e := Event{Kind: EventStatus, ActorID: v.UserID, At: now, FromStatus: from, ToStatus: to, Detail: detail}
 	if reason != "" {
 		return s.sealedEvent(ctx, tx, c, e, reason)
@@ -198,7 +199,7 @@ func (s *Store) AddNote(ctx context.Context, v Viewer, id, body string) error {
 // Notes lists c's notes, newest first, opened.
 func (s *Store) Notes(ctx context.Context, c *Case) ([]Note, error) {
 	rows, err := s.DB.QueryContext(ctx, `SELECT n.id, n.kind, COALESCE(u.name, ''), n.created_at, n.updated_at, n.body
-		FROM case_notes n LEFT JOIN users u ON u.id = n.author_id WHERE n.case_id = ? ORDER BY n.created_at DESC, n.id DESC`, c.ID)
+		FROM case_notes n LEFT JOIN users u ON u.id = n.author_id WHERE n.case_id = ? AND n.kind = 'case' ORDER BY n.created_at DESC, n.id DESC`, c.ID)
 	if err != nil {
 		return nil, fmt.Errorf("cases: notes: %w", err)
 	}
@@ -248,10 +249,18 @@ func (s *Store) Move(ctx context.Context, v Viewer, id string, to Status, outcom
 			return "", problem("status", "Use \u2018Merge into another case\u2019 to merge a duplicate.")
 		case NotEligible:
 			return "", problem("status", "Use \u2018Not eligible\u2019, which lets you choose where to point the trainee.")
+		case Closed:
+			if s.CloseVia != "" {
+				return "", problem("status", "Use \u2018Close the case\u2019, which records the outcome and what happens next.")
+			}
 		}
 		detail := ""
 		if to == Closed {
-			if !containsString(Outcomes, outcome) {
+			list, err := s.outcomes(ctx, tx)
+			if err != nil {
+				return "", err
+			}
+			if !containsString(list, outcome) {
 				return "", problem("outcome", "Select the outcome of the case")
 			}
 			now := store.Now()

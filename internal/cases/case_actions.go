@@ -39,15 +39,25 @@ var actionPages = []actionPage{
 				switch {
 				case s == Merged || s == NotEligible:
 				case s == Contacted && c.Status == New:
+				case s == Closed && h.cases.CloseVia != "":
 				default:
 					next = append(next, s)
 				}
+			}
+			list, err := h.cases.outcomes(ctx, h.srv.DB)
+			if err != nil {
+				return nil, err
+			}
+			closeVia := ""
+			if h.cases.CloseVia != "" && c.Status.CanMove(Closed) {
+				closeVia = casePath(c) + "/" + h.cases.CloseVia
 			}
 			return struct {
 				Next     []Status
 				Outcomes []string
 				Max      int
-			}{next, Outcomes, MaxReason}, nil
+				CloseVia string
+			}{next, list, MaxReason, closeVia}, nil
 		},
 		do: func(h *handlers, r *http.Request, c *Case, v Viewer) (string, error) {
 			f := r.PostForm

@@ -18,6 +18,9 @@ const (
 	ClockPaused  ClockState = "paused"   // waiting for the trainee
 	ClockMet     ClockState = "met"      // replied in time
 	ClockLate    ClockState = "late"     // replied after the target
+	// ClockReviewDue is not the first-response clock: an open case whose
+	// review date (set in the plan room) has come.
+	ClockReviewDue ClockState = "review-due"
 )
 
 // AmberDays is how close to its target a case turns amber.
@@ -34,6 +37,7 @@ var ClockStates = []struct {
 	{ClockPaused, "Paused"},
 	{ClockMet, "Replied in time"},
 	{ClockLate, "Replied late"},
+	{ClockReviewDue, "Review due"},
 }
 
 // Clock is a case's first-response clock as a person reads it: never by

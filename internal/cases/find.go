@@ -130,7 +130,7 @@ func (s *Store) TodayFor(ctx context.Context, v Viewer, now time.Time) (Today, e
 		scope, args = ` AND assigned_to = ?`, append(args, v.UserID)
 	}
 	var t Today
-	running := `responded_at IS NULL AND clock_paused_at IS NULL AND response_due IS NOT NULL`
+	running := `status = 'new' AND responded_at IS NULL AND clock_paused_at IS NULL AND response_due IS NOT NULL`
 	count := func(dst *int, where string, extra ...any) error {
 		return store.Scan(s.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM cases WHERE `+where+scope, append(extra, args...)...), dst)
 	}

@@ -162,7 +162,7 @@ func (s *Store) Queue(ctx context.Context, v Viewer, f Filter, now time.Time) (Q
 	if f.Region != "" {
 		where, args = append(where, `c.region = ?`), append(args, f.Region)
 	}
-	running := `c.responded_at IS NULL AND c.clock_paused_at IS NULL AND c.response_due IS NOT NULL`
+	running := `c.status = 'new' AND c.responded_at IS NULL AND c.clock_paused_at IS NULL AND c.response_due IS NOT NULL`
 	switch f.Clock {
 	case ClockOverdue:
 		where, args = append(where, running+` AND c.response_due < ?`), append(args, workdays.StartOfDay(now))
@@ -171,11 +171,15 @@ func (s *Store) Queue(ctx context.Context, v Viewer, f Filter, now time.Time) (Q
 	case ClockOnTrack:
 		where, args = append(where, running+` AND c.response_due > ?`), append(args, amberFrom(clock, now))
 	case ClockPaused:
-		where = append(where, `c.responded_at IS NULL AND c.clock_paused_at IS NOT NULL`)
+		where = append(where, `c.status = 'new' AND c.responded_at IS NULL AND c.clock_paused_at IS NOT NULL`)
 	case ClockMet:
 		where = append(where, `c.responded_at IS NOT NULL AND c.responded_at <= c.response_due`)
 	case ClockLate:
 		where = append(where, `c.responded_at IS NOT NULL AND c.responded_at > c.response_due`)
+	case ClockReviewDue:
+		// plans.review_due is a London date written 2006-01-02.
+		where, args = append(where, `c.status NOT IN ('closed', 'withdrawn', 'not_eligible', 'merged')
+			AND c.id IN (SELECT case_id FROM plans WHERE review_due <= ?)`), append(args, now.In(workdays.London).Format(time.DateOnly))
 	}
 	q := `SELECT ` + prefixed("c.", caseColumns) + `, COALESCE(u.name, ''),
 		EXISTS (SELECT 1 FROM case_conflicts cc WHERE cc.case_id = c.id AND cc.user_id = ?)

@@ -19,6 +19,21 @@ type Store struct {
 	DB     *store.DB
 	Sealer *seal.Sealer // the master sealer; each case has its own key under it
 	Outbox *mail.Outbox
+	// OutcomesFunc lists the outcomes a case may close with (the unit's
+	// own list); nil means the fixed Outcomes.
+	OutcomesFunc func(ctx context.Context, q store.Querier) ([]string, error)
+	// CloseVia, when set, names the page under a case that closes it
+	// ("close": the plan room's, which also queues the feedback request);
+	// the status page then sends people there instead of closing itself.
+	CloseVia string
+}
+
+// outcomes is the list a case may close with.
+func (s *Store) outcomes(ctx context.Context, q store.Querier) ([]string, error) {
+	if s.OutcomesFunc == nil {
+		return Outcomes, nil
+	}
+	return s.OutcomesFunc(ctx, q)
 }
 
 const caseColumns = `id, reference, status, status_at, opened_at, submitted_at, response_due, responded_at,
