@@ -24,9 +24,9 @@ Usage:
   psu serve [--addr host:port] [--no-migrate]   start the web server and background worker
   psu migrate up                                apply pending database migrations
   psu migrate status                            show the schema version and pending migrations
-  psu user add --email E --name N --role R      create a staff account (password read from stdin)
+  psu user add --email E --name N --role R[,R]  create a staff account with one or more roles (password read from stdin)
   psu eligibility rules export|import FILE      print the eligibility rules in use, or publish FILE as the next version
-  psu directory import FILE | export [--format json|ndjson]   replace the support directory with FILE, or print it (HSDS 3.0)
+  psu directory import [--force] FILE | export [--format json|ndjson]   replace the support directory with FILE, or print it (HSDS 3.0)
   psu audit verify [--anchor SEQ:HASH]          check the audit trail's hash chain; exit 1 names the first broken entry
   psu backup FILE                               write a checked copy of the SQLite database to FILE while psu runs
   psu restore FILE                              check backup FILE and put it in place of the SQLite database (psu stopped)
