@@ -179,6 +179,10 @@ func Run(ctx context.Context, db *store.DB, sealer *seal.Sealer, opts Options) (
 		}
 	}
 	res.Cases = made
+	// The tables went from empty to full: let the planner know at once.
+	if err := db.Optimize(ctx); err != nil {
+		return Result{}, err
+	}
 	return res, nil
 }
 
