@@ -188,3 +188,14 @@ func (s *Store) mailTrainee(ctx context.Context, tx *store.Tx, c *cases.Case, a 
 func (s *Store) Download(c *cases.Case, a *Appointment) []byte {
 	return Calendar(MethodPublish, s.event(c, a, s.now(), false))
 }
+
+// TraineeDownload is a's event as the trainee's own copy, for the portal:
+// their wording (where to go, who calls whom), METHOD:PUBLISH, the same UID
+// and SEQUENCE as their invitation.
+func (s *Store) TraineeDownload(c *cases.Case, a *Appointment) []byte {
+	return Calendar(MethodPublish, s.event(c, a, s.now(), true))
+}
+
+// TraineeHow is how a takes place, in the words the trainee's invitation
+// uses.
+func TraineeHow(a *Appointment) string { return how(a) }

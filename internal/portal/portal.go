@@ -79,6 +79,12 @@ func Register(srv *web.Server, s *Store, ledger *consent.Ledger, limiter *rateli
 	r.Handle("GET /portal", web.Client, h.home)
 	r.Handle("GET /portal/password", web.Client, h.passwordForm)
 	r.Handle("POST /portal/password", web.Client, h.setPassword)
+	r.Handle("GET /portal/appointments", web.Client, h.appointments)
+	r.Handle("GET /portal/appointments/{id}/calendar.ics", web.Client, h.calendar)
+	r.Handle("GET /portal/appointments/{id}/rearrange", web.Client, h.rearrangeForm)
+	r.Handle("POST /portal/appointments/{id}/rearrange", web.Client, h.rearrange)
+	r.Handle("GET /portal/summaries", web.Client, h.summaries)
+	r.Handle("GET /portal/summaries/{n}/summary.pdf", web.Client, h.summaryPDF)
 	r.Handle("GET /portal/consents", web.Client, h.consents)
 	r.Handle("POST /portal/consents/{id}/withdraw", web.Client, h.withdraw)
 	return nil

@@ -14,6 +14,7 @@ import (
 	"github.com/psu-project/psu/internal/appointments"
 	"github.com/psu-project/psu/internal/cases"
 	"github.com/psu-project/psu/internal/mail"
+	"github.com/psu-project/psu/internal/plans"
 	"github.com/psu-project/psu/internal/referral"
 	"github.com/psu-project/psu/internal/seal"
 	"github.com/psu-project/psu/internal/store"
@@ -44,6 +45,8 @@ type Store struct {
 	Cases  *cases.Store
 	// Appointments, when set, gives the next appointment on the home page.
 	Appointments *appointments.Store
+	// Plans gives the issued summaries.
+	Plans *plans.Store
 	Outbox       *mail.Outbox
 	// BaseURL starts the links in e-mails.
 	BaseURL string
