@@ -231,12 +231,16 @@ func (a *App) Run(ctx context.Context, ln net.Listener) error {
 	return err
 }
 
-// housekeeping removes expired sessions, old rate-limit windows and
-// application drafts nobody has saved within their lifetime.
+// housekeeping keeps the query planner's statistics current and removes
+// expired sessions, old rate-limit windows and application drafts nobody
+// has saved within their lifetime.
 func (a *App) housekeeping(ctx context.Context) {
 	t := time.NewTicker(10 * time.Minute)
 	defer t.Stop()
 	for {
+		if err := a.DB.Optimize(ctx); err != nil && ctx.Err() == nil {
+			a.Log.Error("refresh the query planner's statistics", "err", err)
+		}
 		if _, err := web.DeleteExpiredSessions(ctx, a.DB); err != nil && ctx.Err() == nil {
 			a.Log.Error("delete expired sessions", "err", err)
 		}

@@ -154,7 +154,7 @@ type process struct {
 	url string
 }
 
-func startProcess(t *testing.T, bin, dbURL string) *process {
+func startProcess(t *testing.T, bin, dbURL string, env ...string) *process {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -164,6 +164,7 @@ func startProcess(t *testing.T, bin, dbURL string) *process {
 	ln.Close()
 	cmd := exec.Command(bin, "serve")
 	cmd.Env = append(os.Environ(), "PSU_ADDR="+addr, "PSU_DATA_DIR="+t.TempDir(), "PSU_DATABASE_URL="+dbURL, "PSU_LOG_LEVEL=error")
+	cmd.Env = append(cmd.Env, env...)
 	out, _ := cmd.StdoutPipe()
 	stderr, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {

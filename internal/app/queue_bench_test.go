@@ -2,10 +2,12 @@ package app_test
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"testing"
@@ -69,64 +71,96 @@ func BenchmarkBackOffice(b *testing.B) {
 // starts psu on it.
 func benchDemo(b *testing.B, e store.Engine, n int) (*apptest.Instance, apptest.Staff, string, []string) {
 	b.Helper()
-	ctx := context.Background()
 	dbURL := storetest.URL(b, e)
+	d := fillDemo(b, dbURL, n)
+	in := apptest.StartOn(b, dbURL, "PSU_KEY_FILE="+d.keyFile, "PSU_LOG_LEVEL=error")
+	return in, d.lead, d.adviserID, d.leadRefs
+}
+
+// demoData is what a test needs to know of a database psu demo filled.
+type demoData struct {
+	keyFile       string
+	lead, adviser apptest.Staff
+	adviserID     string
+	leadRefs      []string // cases the lead may open without a reason, newest first
+	adviserRefs   []string // the adviser's own cases
+	cases         int
+	filledIn      time.Duration
+}
+
+// fillDemo fills the empty database at dbURL with n demo cases under a new
+// key, written to a file psu can be started with.
+func fillDemo(tb testing.TB, dbURL string, n int) demoData {
+	tb.Helper()
+	ctx := context.Background()
 	db, err := store.Open(ctx, dbURL)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
+	defer db.Close()
 	if _, err := db.Migrate(ctx); err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	key := make([]byte, 32)
-	dir := b.TempDir()
-	keyFile := dir + "/psu.key"
-	if err := os.WriteFile(keyFile, []byte(fmt.Sprintf("%x\n", key)), 0o600); err != nil {
-		b.Fatal(err)
+	if _, err := rand.Read(key); err != nil {
+		tb.Fatal(err)
+	}
+	d := demoData{keyFile: filepath.Join(tb.TempDir(), "psu.key"), cases: n}
+	if err := os.WriteFile(d.keyFile, []byte(fmt.Sprintf("%x\n", key)), 0o600); err != nil {
+		tb.Fatal(err)
 	}
 	sealer, err := seal.New(key)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	t0 := time.Now()
 	res, err := fill.Run(ctx, db, sealer, fill.Options{Cases: n, Issuer: "PSU bench", Host: "127.0.0.1", Argon2: apptest.CheapArgon2})
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
-	b.Logf("%s: %d demo cases written in %s", e, n, time.Since(t0).Round(time.Millisecond))
-	var refs []string
-	rows, err := db.QueryContext(ctx, `SELECT reference FROM cases WHERE status <> 'notified' ORDER BY opened_at DESC LIMIT 200`)
-	if err != nil {
-		b.Fatal(err)
-	}
-	for rows.Next() {
-		var r string
-		rows.Scan(&r)
-		refs = append(refs, r)
-	}
-	rows.Close()
-	db.Close()
-	in := apptest.StartOn(b, dbURL, "PSU_KEY_FILE="+keyFile, "PSU_LOG_LEVEL=error")
-	var lead apptest.Staff
-	var adviserID string
+	d.filledIn = time.Since(t0)
+	tb.Logf("%d demo cases written in %s", n, d.filledIn.Round(time.Millisecond))
 	for _, a := range res.Staff {
 		u, err := url.Parse(a.TOTPURI)
 		if err != nil {
-			b.Fatal(err)
+			tb.Fatal(err)
 		}
 		s := apptest.Staff{Email: a.Email, Name: a.Name, Password: a.Password, Secret: u.Query().Get("secret")}
 		switch a.Role {
 		case web.RoleTriageLead:
-			lead = s
+			d.lead = s
 		case web.RoleAdviser:
-			if adviserID == "" {
-				if err := store.Scan(in.App.DB.QueryRowContext(ctx, `SELECT id FROM users WHERE email = ?`, a.Email), &adviserID); err != nil {
-					b.Fatal(err)
+			if d.adviserID == "" {
+				d.adviser = s
+				if err := store.Scan(db.QueryRowContext(ctx, `SELECT id FROM users WHERE email = ?`, a.Email), &d.adviserID); err != nil {
+					tb.Fatal(err)
 				}
 			}
 		}
 	}
-	return in, lead, adviserID, refs
+	refs := func(q string, args ...any) []string {
+		rows, err := db.QueryContext(ctx, q, args...)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var r string
+			if err := rows.Scan(&r); err != nil {
+				tb.Fatal(err)
+			}
+			out = append(out, r)
+		}
+		return out
+	}
+	open := `status NOT IN ('notified', 'merged') AND NOT restricted AND NOT EXISTS (SELECT 1 FROM case_conflicts x WHERE x.case_id = cases.id)`
+	d.leadRefs = refs(`SELECT reference FROM cases WHERE ` + open + ` ORDER BY opened_at DESC LIMIT 200`)
+	d.adviserRefs = refs(`SELECT reference FROM cases WHERE assigned_to = ? AND `+open+` ORDER BY opened_at DESC LIMIT 200`, d.adviserID)
+	if len(d.leadRefs) == 0 || len(d.adviserRefs) == 0 {
+		tb.Fatalf("the demo has %d cases a lead may open and %d of the adviser's", len(d.leadRefs), len(d.adviserRefs))
+	}
+	return d
 }
 
 // pageLatency fetches path(i) b.N times and reports the median and 99th

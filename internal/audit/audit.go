@@ -57,7 +57,8 @@ const lockAppend = `SELECT pg_advisory_xact_lock(7270708)`
 // Record appends e as the next entry of the chain, inside the caller's
 // transaction when q is a *store.Tx, so the entry commits or rolls back with
 // the change it describes; given the *store.DB, it runs a transaction of its
-// own.
+// own, shared with entries recorded at the same moment (group.go), and
+// returns once the entry has committed.
 //
 // On PostgreSQL the append holds an advisory lock until the transaction ends,
 // and every other audited transaction waits for it: record as the last write
@@ -77,6 +78,8 @@ func Record(ctx context.Context, q store.Querier, e Event) error {
 	switch q := q.(type) {
 	case *store.Tx:
 		return appendEntry(ctx, q, e)
+	case *store.DB:
+		return appendAlone(ctx, q, e)
 	case interface {
 		Tx(context.Context, func(*store.Tx) error) error
 	}:

@@ -61,7 +61,7 @@ const BreakGlassFor = 30 * time.Minute
 
 // Authorize is the one place that decides whether v may see case c, and
 // the one place that writes that they did (or were refused) to the audit
-// trail, in its own transaction. action names what they are doing
+// trail, committed before it returns. action names what they are doing
 // ("case.view", "case.document.download" …). It returns nil, or one of the
 // refusals above.
 func (s *Store) Authorize(ctx context.Context, v Viewer, c *Case, action, detail string) error {
@@ -73,7 +73,7 @@ func (s *Store) Authorize(ctx context.Context, v Viewer, c *Case, action, detail
 	if refusal != nil {
 		e = v.event("case.refused", c.ID, action+": "+refusal.Code)
 	}
-	if err := s.DB.Tx(ctx, func(tx *store.Tx) error { return audit.Record(ctx, tx, e) }); err != nil {
+	if err := audit.Record(ctx, s.DB, e); err != nil {
 		return fmt.Errorf("cases: audit access: %w", err)
 	}
 	if refusal != nil {

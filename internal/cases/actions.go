@@ -439,15 +439,28 @@ func (s *Store) adviser(ctx context.Context, q store.Querier, id string) (Staff,
 	return st, err
 }
 
+// assignable is who a case can be assigned to: advisers and triage leads
+// whose accounts are in use.
+const assignable = `FROM users u WHERE u.disabled_at IS NULL AND u.password_hash <> ''
+	AND u.id IN (SELECT user_id FROM user_roles WHERE role IN ('adviser', 'triage_lead')) ORDER BY u.name, u.id`
+
 // Advisers lists the staff a case can be assigned to (advisers and triage
 // leads), with their open caseloads; conflicted marks those who declared a
 // conflict with case caseID ("" for none).
 func (s *Store) Advisers(ctx context.Context, caseID string) ([]Staff, error) {
-	rows, err := s.DB.QueryContext(ctx, `SELECT u.id, u.name,
+	return s.staffList(ctx, `SELECT u.id, u.name,
 		(SELECT COUNT(*) FROM cases c WHERE c.assigned_to = u.id AND c.status NOT IN ('closed', 'withdrawn', 'not_eligible', 'merged')),
-		EXISTS (SELECT 1 FROM case_conflicts cc WHERE cc.user_id = u.id AND cc.case_id = ?)
-		FROM users u WHERE u.disabled_at IS NULL AND u.password_hash <> ''
-		AND u.id IN (SELECT user_id FROM user_roles WHERE role IN ('adviser', 'triage_lead')) ORDER BY u.name, u.id`, caseID)
+		EXISTS (SELECT 1 FROM case_conflicts cc WHERE cc.user_id = u.id AND cc.case_id = ?) `+assignable, caseID)
+}
+
+// AdviserNames lists the same people as Advisers, by name only: what the
+// queue's filter needs, without counting anyone's caseload on every view.
+func (s *Store) AdviserNames(ctx context.Context) ([]Staff, error) {
+	return s.staffList(ctx, `SELECT u.id, u.name, 0, FALSE `+assignable)
+}
+
+func (s *Store) staffList(ctx context.Context, q string, args ...any) ([]Staff, error) {
+	rows, err := s.DB.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("cases: advisers: %w", err)
 	}

@@ -123,7 +123,7 @@ func (h *handlers) filterOptions(r *http.Request, view *queueView) error {
 	}
 	if view.Lead {
 		view.Advisers = append(view.Advisers, option{"none", "Not assigned", f.Adviser == "none"})
-		advisers, err := h.cases.Advisers(r.Context(), "")
+		advisers, err := h.cases.AdviserNames(r.Context())
 		if err != nil {
 			return err
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -40,10 +41,15 @@ func openSQLite(path string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("store: open sqlite: %w", err)
 	}
-	r.SetMaxOpenConns(8)
-	r.SetMaxIdleConns(8)
+	r.SetMaxOpenConns(readers)
+	r.SetMaxIdleConns(readers)
 	return &DB{engine: SQLite, w: w, r: r, dsn: path}, nil
 }
+
+// readers is the size of the read pool: two connections a core, at least
+// four. Each connection holds its own page cache and parsed schema, so more
+// than the cores can keep busy only costs memory.
+var readers = max(4, 2*runtime.GOMAXPROCS(0))
 
 func mapSQLiteErr(err error) (error, bool) {
 	var se *sqlite.Error

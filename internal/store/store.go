@@ -83,6 +83,25 @@ func Open(ctx context.Context, url string) (*DB, error) {
 // Engine reports which engine this is.
 func (db *DB) Engine() Engine { return db.engine }
 
+// Optimize refreshes, where they are missing or out of date, the table
+// statistics SQLite's query planner picks indexes by: without them it
+// cannot tell that a partial index (the open cases of one adviser, the
+// clocks still running) holds a few rows of a large table. It looks at each
+// table's size and analyses only those that have changed a lot, reading a
+// bounded sample of each, so it is cheap to run often; the worker runs it
+// at start and every few minutes. On PostgreSQL autovacuum does this.
+func (db *DB) Optimize(ctx context.Context) error {
+	if db.engine != SQLite {
+		return nil
+	}
+	for _, q := range []string{`PRAGMA analysis_limit = 1000`, `PRAGMA optimize = 0x10002`} {
+		if _, err := db.w.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("store: optimize: %w", mapErr(err))
+		}
+	}
+	return nil
+}
+
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error {
 	if err := db.w.PingContext(ctx); err != nil {

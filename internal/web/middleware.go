@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"runtime/debug"
 	"strconv"
 	"time"
@@ -33,6 +34,46 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 		// Pages may hold health data: never cache them. Static assets
 		// override this with their own lifetime.
 		h.Set("Cache-Control", "no-store")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// MaxActive is how many requests run at once; the others wait for a turn
+// (health checks do not). Past this, more at once only share the same two
+// or four cores and the database's connections more thinly, while each
+// holds its memory: capping it keeps the resident memory of a busy psu
+// flat and the answers in arrival order. A request that waits longer than
+// admitWait is asked to come back (503 with Retry-After).
+var MaxActive = max(16, 8*runtime.GOMAXPROCS(0))
+
+const admitWait = 30 * time.Second
+
+func (s *Server) admit(next http.Handler) http.Handler {
+	turns := make(chan struct{}, MaxActive)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		select {
+		case turns <- struct{}{}:
+		default:
+			t := time.NewTimer(admitWait)
+			select {
+			case turns <- struct{}{}:
+				t.Stop()
+			case <-r.Context().Done():
+				t.Stop()
+				w.WriteHeader(StatusClientClosedRequest)
+				return
+			case <-t.C:
+				s.Log.Warn("busy: asked a client to come back", "waited", admitWait)
+				RetryAfter(w, 5*time.Second)
+				s.Error(w, r, http.StatusServiceUnavailable)
+				return
+			}
+		}
+		defer func() { <-turns }()
 		next.ServeHTTP(w, r)
 	})
 }

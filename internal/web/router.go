@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/semaphore"
@@ -49,7 +50,10 @@ func MaxBody(n int64) RouteOption {
 // Router is the route table: a stdlib ServeMux where every route is
 // registered with the permission it needs and the largest body it accepts.
 type Router struct {
-	mux     *http.ServeMux
+	mux *http.ServeMux
+	// mu guards routes and maxBody: routes are registered before serving,
+	// but tests add theirs to a running server, and the workers ask Has.
+	mu      sync.RWMutex
 	routes  []Route
 	maxBody map[string]int64 // by pattern, for routes above the default
 	large   *semaphore.Weighted
@@ -80,10 +84,12 @@ func (rt *Router) Handle(pattern string, perm Permission, h http.HandlerFunc, op
 	if route.MaxBody <= 0 || route.MaxBody > LargeBodyBudget {
 		panic(fmt.Sprintf("web: route %q has a body limit of %d (it must be 1 to %d)", pattern, route.MaxBody, LargeBodyBudget))
 	}
+	rt.mu.Lock()
 	rt.routes = append(rt.routes, route)
 	if route.MaxBody != DefaultMaxBody {
 		rt.maxBody[pattern] = route.MaxBody
 	}
+	rt.mu.Unlock()
 	rt.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if rp, ok := r.Context().Value(routeKey{}).(*string); ok {
 			*rp = r.Pattern
@@ -101,6 +107,8 @@ func (rt *Router) Handle(pattern string, perm Permission, h http.HandlerFunc, op
 // default for a request no route matches), and that route's pattern when
 // its limit is not the default.
 func (rt *Router) maxBodyFor(r *http.Request) (limit int64, pattern string) {
+	rt.mu.RLock()
+	defer rt.mu.RUnlock()
 	if len(rt.maxBody) > 0 {
 		if _, pattern := rt.mux.Handler(r); pattern != "" {
 			if n, ok := rt.maxBody[pattern]; ok {
@@ -125,7 +133,9 @@ func (b *readCounter) Read(p []byte) (int, error) {
 
 // Routes returns the route table, sorted, for tests and documentation.
 func (rt *Router) Routes() []Route {
+	rt.mu.RLock()
 	out := append([]Route(nil), rt.routes...)
+	rt.mu.RUnlock()
 	sort.Slice(out, func(i, j int) bool { return out[i].Pattern < out[j].Pattern })
 	return out
 }
@@ -133,6 +143,8 @@ func (rt *Router) Routes() []Route {
 // Has reports whether a GET route exists for path exactly, so pages can show
 // links only to what this build serves.
 func (rt *Router) Has(path string) bool {
+	rt.mu.RLock()
+	defer rt.mu.RUnlock()
 	for _, r := range rt.routes {
 		if r.Pattern == "GET "+path {
 			return true

@@ -27,6 +27,7 @@ import (
 	"github.com/psu-project/psu/internal/cases"
 	"github.com/psu-project/psu/internal/demo"
 	"github.com/psu-project/psu/internal/eligibility"
+	"github.com/psu-project/psu/internal/plans"
 	"github.com/psu-project/psu/internal/referral"
 	"github.com/psu-project/psu/internal/seal"
 	"github.com/psu-project/psu/internal/settings"
@@ -140,8 +141,10 @@ func Run(ctx context.Context, db *store.DB, sealer *seal.Sealer, opts Options) (
 	}
 	g := &gen{r: rand.New(rand.NewPCG(2026, 12)), now: opts.Now, clock: clock, days: cset.Days,
 		office: workdays.NewClock(workdays.Working, holidays), lead: ids[1], advisers: ids[2:], profiles: profiles, refs: map[string]bool{}}
-	w := &writer{cases: &cases.Store{DB: db, Sealer: sealer}, apps: &application.Store{DB: db, Sealer: sealer}, sealer: sealer}
-	plans := g.corePlans()
+	cstore := &cases.Store{DB: db, Sealer: sealer}
+	w := &writer{cases: cstore, apps: &application.Store{DB: db, Sealer: sealer}, sealer: sealer,
+		plans: &plans.Store{DB: db, Cases: cstore}, now: opts.Now}
+	core := g.corePlans()
 	var pending []story
 	made := 0
 	flush := func() error {
@@ -156,8 +159,8 @@ func Run(ctx context.Context, db *store.DB, sealer *seal.Sealer, opts Options) (
 	}
 	for made < opts.Cases {
 		var p plan
-		if len(plans) > 0 {
-			p, plans = plans[0], plans[1:]
+		if len(core) > 0 {
+			p, core = core[0], core[1:]
 		} else {
 			p = g.randomPlan(opts.Cases - made)
 		}
@@ -179,6 +182,10 @@ func Run(ctx context.Context, db *store.DB, sealer *seal.Sealer, opts Options) (
 		}
 	}
 	res.Cases = made
+	// The tables went from empty to full: let the planner know at once.
+	if err := db.Optimize(ctx); err != nil {
+		return Result{}, err
+	}
 	return res, nil
 }
 
@@ -267,7 +274,9 @@ func password(personal ...string) (string, error) {
 type writer struct {
 	cases  *cases.Store
 	apps   *application.Store
+	plans  *plans.Store
 	sealer *seal.Sealer
+	now    time.Time
 }
 
 func (w *writer) write(ctx context.Context, tx *store.Tx, stories []story) error {
@@ -306,5 +315,8 @@ func (w *writer) write(ctx context.Context, tx *store.Tx, stories []story) error
 			apps = append(apps, application.Seed{Application: p.a, CaseID: caseID, Files: p.files})
 		}
 	}
-	return w.apps.SeedAll(ctx, tx, apps)
+	if err := w.apps.SeedAll(ctx, tx, apps); err != nil {
+		return err
+	}
+	return w.writePlans(ctx, tx, cs)
 }
