@@ -21,12 +21,14 @@ import (
 	"github.com/psu-project/psu/internal/auth"
 	"github.com/psu-project/psu/internal/cases"
 	"github.com/psu-project/psu/internal/config"
+	"github.com/psu-project/psu/internal/consent"
 	"github.com/psu-project/psu/internal/directory"
 	"github.com/psu-project/psu/internal/directory/editor"
 	"github.com/psu-project/psu/internal/eligibility"
 	"github.com/psu-project/psu/internal/mail"
 	"github.com/psu-project/psu/internal/pages"
 	"github.com/psu-project/psu/internal/plans"
+	"github.com/psu-project/psu/internal/portal"
 	"github.com/psu-project/psu/internal/ratelimit"
 	"github.com/psu-project/psu/internal/referral"
 	"github.com/psu-project/psu/internal/seal"
@@ -161,6 +163,20 @@ func build(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logge
 	}
 	a.Appointments = &appointments.Store{DB: db, Cases: a.Cases, Outbox: a.Outbox, From: cfg.SMTP.From, BaseURL: cfg.BaseURL.String()}
 	if err := appointments.Register(srv, gate, a.Appointments); err != nil {
+		return nil, err
+	}
+	// The consent ledger: withdrawing the consent to be e-mailed later
+	// cancels a feedback request not yet sent.
+	ledger := &consent.Ledger{OnWithdraw: []func(context.Context, *store.Tx, *consent.Consent) error{
+		func(ctx context.Context, tx *store.Tx, k *consent.Consent) error {
+			if k.Purpose != consent.FollowUp {
+				return nil
+			}
+			_, err := plans.CancelFeedback(ctx, tx, k.CaseID)
+			return err
+		}}}
+	portalStore := &portal.Store{DB: db, Sealer: sealer, Cases: a.Cases, Appointments: a.Appointments, Plans: a.plans, Outbox: a.Outbox, BaseURL: cfg.BaseURL.String()}
+	if err := portal.Register(srv, portalStore, ledger, a.limiter, argon); err != nil {
 		return nil, err
 	}
 	if err := settings.Register(srv, a.Cases.RecomputeTargets); err != nil {

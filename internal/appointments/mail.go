@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/psu-project/psu/internal/cases"
+	"github.com/psu-project/psu/internal/consent"
 	"github.com/psu-project/psu/internal/mail"
 	"github.com/psu-project/psu/internal/store"
 )
@@ -154,10 +155,11 @@ func (s *Store) sendChange(ctx context.Context, tx *store.Tx, c *cases.Case, a, 
 
 // mailTrainee queues an e-mail to c's trainee if they agreed to e-mail
 // about their case, with a's invitation in method ("" for none), and puts
-// it on the timeline; it reports whether it did. It parallels
+// it on the timeline; it reports whether it did. The consent ledger
+// decides (consent.Mail). It parallels
 // cases.Store.MailTrainee, which has no calendar part.
 func (s *Store) mailTrainee(ctx context.Context, tx *store.Tx, c *cases.Case, a *Appointment, kind, subject, text, method string, now time.Time) (bool, error) {
-	if !c.ConsentCaseEmail || s.Outbox == nil {
+	if s.Outbox == nil {
 		return false, nil
 	}
 	to, err := s.Cases.Email(c)
@@ -174,8 +176,9 @@ func (s *Store) mailTrainee(ctx context.Context, tx *store.Tx, c *cases.Case, a 
 		e.Attendee = &Person{Name: name, Email: to}
 		m.Calendar = &mail.Calendar{Method: method, Data: Calendar(method, e)}
 	}
-	if _, err := s.Outbox.Enqueue(ctx, tx, m); err != nil {
-		return false, fmt.Errorf("appointments: mail: %w", err)
+	sent, err := consent.Mail(ctx, tx, s.Outbox, consent.Need{CaseID: c.ID, Purpose: consent.CaseEmail}, m)
+	if err != nil || !sent {
+		return false, err
 	}
 	return true, s.Cases.AddEvent(ctx, tx, c, cases.Event{Kind: cases.EventMail, At: now, Detail: subject}, "")
 }
@@ -185,3 +188,14 @@ func (s *Store) mailTrainee(ctx context.Context, tx *store.Tx, c *cases.Case, a 
 func (s *Store) Download(c *cases.Case, a *Appointment) []byte {
 	return Calendar(MethodPublish, s.event(c, a, s.now(), false))
 }
+
+// TraineeDownload is a's event as the trainee's own copy, for the portal:
+// their wording (where to go, who calls whom), METHOD:PUBLISH, the same UID
+// and SEQUENCE as their invitation.
+func (s *Store) TraineeDownload(c *cases.Case, a *Appointment) []byte {
+	return Calendar(MethodPublish, s.event(c, a, s.now(), true))
+}
+
+// TraineeHow is how a takes place, in the words the trainee's invitation
+// uses.
+func TraineeHow(a *Appointment) string { return how(a) }

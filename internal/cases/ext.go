@@ -104,3 +104,25 @@ func (s *Store) MailTrainee(ctx context.Context, tx *store.Tx, c *Case, kind, su
 
 // Problem is a refusal of what was typed, for field, worded for the person.
 func Problem(field, msg string) error { return problem(field, msg) }
+
+// ForTrainee finds the case of the trainee whose application gave email
+// (matched by keyed hash): the newest that holds an application and was not
+// merged into another. The portal signs trainees in to it.
+func (s *Store) ForTrainee(ctx context.Context, q store.Querier, email string) (*Case, error) {
+	var id string
+	if err := store.Scan(q.QueryRowContext(ctx, `SELECT id FROM cases WHERE email_blind = ? AND submitted_at IS NOT NULL
+		AND merged_into IS NULL ORDER BY submitted_at DESC, id DESC LIMIT 1`, s.emailBlind(email)), &id); err != nil {
+		return nil, err
+	}
+	return s.Get(ctx, q, id)
+}
+
+// AdviserName is the name of the adviser c is assigned to, "" for none.
+func (s *Store) AdviserName(ctx context.Context, q store.Querier, c *Case) (string, error) {
+	if c.AssignedTo == "" {
+		return "", nil
+	}
+	var name string
+	err := store.Scan(q.QueryRowContext(ctx, `SELECT name FROM users WHERE id = ?`, c.AssignedTo), &name)
+	return name, err
+}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/psu-project/psu/internal/application"
 	"github.com/psu-project/psu/internal/audit"
+	"github.com/psu-project/psu/internal/consent"
 	"github.com/psu-project/psu/internal/referral"
 	"github.com/psu-project/psu/internal/seal"
 	"github.com/psu-project/psu/internal/settings"
@@ -108,7 +109,13 @@ func (s *Store) Arrive(ctx context.Context, tx *store.Tx, a Arrival) (*Case, err
 		return nil, fmt.Errorf("cases: start clock: %w", err)
 	}
 	c.SubmittedAt, c.ResponseDue, c.Profession, c.Region, c.Programme = a.SubmittedAt, due, a.Profession, a.Region, a.Programme
-	c.ConsentCaseEmail, c.ConsentFollowUp = a.ConsentCaseEmail, a.ConsentFollowUp
+	if err := consent.FromApplication(ctx, tx, c.ID, a.ConsentCaseEmail, a.ConsentFollowUp, a.SubmittedAt); err != nil {
+		return nil, err
+	}
+	if err := store.Scan(tx.QueryRowContext(ctx, `SELECT consent_case_email, consent_follow_up FROM cases WHERE id = ?`, c.ID),
+		&c.ConsentCaseEmail, &c.ConsentFollowUp); err != nil {
+		return nil, fmt.Errorf("cases: consents: %w", err)
+	}
 	for _, t := range a.Topics {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO case_topics (case_id, topic, opened_at) VALUES (?, ?, ?)
 			ON CONFLICT (case_id, topic) DO NOTHING`, c.ID, t, c.OpenedAt); err != nil {

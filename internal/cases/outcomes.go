@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/psu-project/psu/internal/consent"
 	"github.com/psu-project/psu/internal/directory"
 	"github.com/psu-project/psu/internal/mail"
 	"github.com/psu-project/psu/internal/store"
@@ -12,17 +13,20 @@ import (
 
 // mailTrainee queues an e-mail to c's trainee, if they agreed to be
 // e-mailed about their case, and says whether it did. Mail leaves psu's
-// control, so text never carries what the trainee told the unit.
+// control, so text never carries what the trainee told the unit. The
+// consent ledger decides (consent.Mail), not the flag on the case row.
 func (s *Store) mailTrainee(ctx context.Context, tx *store.Tx, c *Case, kind, subject, text string) (bool, error) {
-	if !c.ConsentCaseEmail || s.Outbox == nil {
+	if s.Outbox == nil {
 		return false, nil
 	}
 	to, err := s.Email(c)
 	if err != nil || to == "" {
 		return false, err
 	}
-	if _, err := s.Outbox.Enqueue(ctx, tx, mail.Message{Kind: kind, To: to, Subject: subject, Text: text}); err != nil {
-		return false, fmt.Errorf("cases: mail: %w", err)
+	sent, err := consent.Mail(ctx, tx, s.Outbox, consent.Need{CaseID: c.ID, Purpose: consent.CaseEmail},
+		mail.Message{Kind: kind, To: to, Subject: subject, Text: text})
+	if err != nil || !sent {
+		return false, err
 	}
 	return true, event(ctx, tx, c, Event{Kind: EventMail, Detail: subject})
 }

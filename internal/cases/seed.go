@@ -9,6 +9,7 @@ import (
 
 	"github.com/psu-project/psu/internal/application"
 	"github.com/psu-project/psu/internal/audit"
+	"github.com/psu-project/psu/internal/consent"
 	"github.com/psu-project/psu/internal/seal"
 	"github.com/psu-project/psu/internal/settings"
 	"github.com/psu-project/psu/internal/store"
@@ -618,6 +619,9 @@ func (w *seeder) write(ctx context.Context, tx *store.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE referrals SET case_id = ? WHERE id = ?`, l.c.ID, l.referralID); err != nil {
 			return fmt.Errorf("cases: seed: link notice: %w", err)
 		}
+	}
+	if err := consent.Backfill(ctx, tx); err != nil {
+		return err
 	}
 	return audit.RecordAll(ctx, tx, w.audit)
 }

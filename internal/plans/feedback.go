@@ -14,6 +14,7 @@ import (
 
 	"github.com/psu-project/psu/internal/audit"
 	"github.com/psu-project/psu/internal/cases"
+	"github.com/psu-project/psu/internal/consent"
 	"github.com/psu-project/psu/internal/mail"
 	"github.com/psu-project/psu/internal/settings"
 	"github.com/psu-project/psu/internal/store"
@@ -144,11 +145,14 @@ func (s *Store) SendDueFeedback(ctx context.Context, now time.Time) (sent int, e
 			if err != nil {
 				return err
 			}
+			need := consent.Need{CaseID: c.ID, Purpose: consent.FollowUp}
 			to := ""
-			if c.Status == cases.Closed && c.ConsentFollowUp {
+			if _, err := consent.Check(ctx, tx, need); err == nil && c.Status == cases.Closed {
 				if to, err = s.Cases.Email(c); err != nil {
 					return err
 				}
+			} else if err != nil && !errors.Is(err, consent.ErrRefused) {
+				return err
 			}
 			if to == "" {
 				_, err := CancelFeedback(ctx, tx, c.ID)
@@ -167,9 +171,12 @@ func (s *Store) SendDueFeedback(ctx context.Context, now time.Time) (sent int, e
 				return nil // another instance sent it, or it was cancelled meanwhile
 			}
 			link := strings.TrimRight(s.BaseURL, "/") + "/feedback/" + tok
-			if _, err := s.Outbox.Enqueue(ctx, tx, mail.Message{Kind: "plans.feedback", To: to,
-				Subject: "How was your support from the Professional Support Unit?", Text: feedbackText(link)}); err != nil {
-				return fmt.Errorf("plans: send feedback: %w", err)
+			if sent, err := consent.Mail(ctx, tx, s.Outbox, need, mail.Message{Kind: "plans.feedback", To: to,
+				Subject: "How was your support from the Professional Support Unit?", Text: feedbackText(link)}); err != nil || !sent {
+				if err == nil {
+					err = errors.New("plans: send feedback: consent refused after it was checked")
+				}
+				return err
 			}
 			if err := s.Cases.AddEvent(ctx, tx, c, cases.Event{Kind: cases.EventMail, At: now, Detail: "feedback request"}, ""); err != nil {
 				return err
