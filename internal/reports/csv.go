@@ -71,3 +71,6 @@ func WriteCSV(w io.Writer, title string, g Grid, threshold int) error {
 	cw.Flush()
 	return cw.Error()
 }
+
+// Text is CellText, for templates.
+func (c Cell) Text(threshold int) string { return CellText(c, threshold) }

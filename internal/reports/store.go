@@ -1,0 +1,147 @@
+package reports
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"github.com/psu-project/psu/internal/settings"
+	"github.com/psu-project/psu/internal/store"
+)
+
+// KeyThreshold is the unit setting holding the suppression threshold.
+const KeyThreshold = "reports.threshold"
+
+// Threshold returns the unit's suppression threshold, never under
+// MinThreshold, DefaultThreshold when none is set or it does not read.
+func Threshold(ctx context.Context, q store.Querier) (int, error) {
+	v, err := settings.Get(ctx, q, KeyThreshold, "")
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, r := range v {
+		if r < '0' || r > '9' || n > 1000 {
+			return DefaultThreshold, nil
+		}
+		n = n*10 + int(r-'0')
+	}
+	if v == "" {
+		return DefaultThreshold, nil
+	}
+	return ClampThreshold(n), nil
+}
+
+// Dimension is what a report counts cases by.
+type Dimension struct {
+	Slug, Label string
+	// query selects (label, when) for each counted case in [from, to).
+	query string
+}
+
+// Dimensions are the reports offered, in the order shown. Applications and
+// referrers' notices count by when the case opened; outcomes by when the
+// case closed. Merged cases are counted once, under the case they joined.
+var Dimensions = []Dimension{
+	{"profession", "Profession", `SELECT profession, opened_at FROM cases WHERE status <> 'merged' AND opened_at >= ? AND opened_at < ?`},
+	{"region", "Region", `SELECT region, opened_at FROM cases WHERE status <> 'merged' AND opened_at >= ? AND opened_at < ?`},
+	{"programme", "Programme", `SELECT programme, opened_at FROM cases WHERE status <> 'merged' AND opened_at >= ? AND opened_at < ?`},
+	{"topic", "What is happening", `SELECT t.topic, c.opened_at FROM case_topics t JOIN cases c ON c.id = t.case_id WHERE c.status <> 'merged' AND c.opened_at >= ? AND c.opened_at < ?`},
+	{"source", "How the case came", `SELECT CASE WHEN submitted_at IS NULL THEN 'Referrer''s notice only' ELSE 'Application' END, opened_at FROM cases WHERE status <> 'merged' AND opened_at >= ? AND opened_at < ?`},
+	{"outcome", "Outcome at closure", `SELECT outcome, closed_at FROM cases WHERE closed_at IS NOT NULL AND status IN ('closed', 'withdrawn', 'not_eligible') AND closed_at >= ? AND closed_at < ?`},
+}
+
+// DimensionBySlug returns the dimension named slug, or the first.
+func DimensionBySlug(slug string) Dimension {
+	for _, d := range Dimensions {
+		if d.Slug == slug {
+			return d
+		}
+	}
+	return Dimensions[0]
+}
+
+// OtherLabel heads the row pooling every label too few cases share.
+const OtherLabel = "Others, each given by too few to show"
+
+// Months lists the first day of each month from from's month to the month
+// before to (to is exclusive), in UTC.
+func Months(from, to time.Time) []time.Time {
+	var ms []time.Time
+	m := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC)
+	for m.Before(to) {
+		ms = append(ms, m)
+		m = m.AddDate(0, 1, 0)
+	}
+	return ms
+}
+
+// Count runs d over [from, to) and returns the suppressed grid of label by
+// month. An empty label reads "Not given".
+func Count(ctx context.Context, q store.Querier, d Dimension, from, to time.Time, threshold int) (Grid, error) {
+	months := Months(from, to)
+	col := map[string]int{}
+	cols := make([]string, len(months))
+	for i, m := range months {
+		cols[i] = m.Format("Jan 2006")
+		col[m.Format("2006-01")] = i
+	}
+	counts := map[string][]int{}
+	rows, err := q.QueryContext(ctx, d.query, from.UTC(), to.UTC())
+	if err != nil {
+		return Grid{}, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var label string
+		var at time.Time
+		if err := rows.Scan(&label, &at); err != nil {
+			return Grid{}, err
+		}
+		if label == "" {
+			label = "Not given"
+		}
+		j, ok := col[at.UTC().Format("2006-01")]
+		if !ok {
+			continue
+		}
+		if counts[label] == nil {
+			counts[label] = make([]int, len(months))
+		}
+		counts[label][j]++
+	}
+	if err := rows.Err(); err != nil {
+		return Grid{}, err
+	}
+	// A label fewer than threshold cases share may itself identify them
+	// (a programme typed under "other", an outcome's words): such rows are
+	// pooled under one heading before the cells are suppressed.
+	var pooled []int
+	labels := make([]string, 0, len(counts))
+	for l, c := range counts {
+		total := 0
+		for _, v := range c {
+			total += v
+		}
+		if total < ClampThreshold(threshold) {
+			if pooled == nil {
+				pooled = make([]int, len(months))
+			}
+			for j, v := range c {
+				pooled[j] += v
+			}
+			continue
+		}
+		labels = append(labels, l)
+	}
+	sort.Strings(labels)
+	if pooled != nil {
+		labels = append(labels, OtherLabel)
+		counts[OtherLabel] = pooled
+	}
+	grid := make([][]int, len(labels))
+	for i, l := range labels {
+		grid[i] = counts[l]
+	}
+	return Suppress(labels, cols, grid, threshold), nil
+}
