@@ -3,8 +3,6 @@
 // export goes through the small-number rule in this file first.
 package reports
 
-import "sort"
-
 // MinThreshold is the lowest suppression threshold the unit may set;
 // DefaultThreshold is the one it starts with.
 const (
@@ -41,12 +39,8 @@ type Grid struct {
 //
 // Primary: any count from 1 to threshold-1, cell or total, is hidden (a
 // zero is shown: it discloses no one).
-// Secondary: a row or column whose total is shown and which has exactly one
-// hidden entry would let that entry be worked out by subtraction, so a
-// second entry is hidden — the smallest other non-zero cell, or, when
-// there is none, the line's total. Hiding one cell can expose a cell in a
-// crossing line, so the pass repeats until nothing changes; it ends
-// because every pass hides at least one more entry of a finite table.
+// Secondary: no hidden entry may be worked out from the entries shown,
+// by subtraction along rows, columns and totals, however chained (below).
 func Suppress(rows, cols []string, counts [][]int, threshold int) Grid {
 	threshold = ClampThreshold(threshold)
 	small := func(v int) bool { return v > 0 && v < threshold }
@@ -103,32 +97,80 @@ func Suppress(rows, cols []string, counts [][]int, threshold int) Grid {
 	}
 	lines = append(lines, rt, ct)
 
-	for changed := true; changed; {
-		changed = false
-		for _, l := range lines {
-			if l.total.Hidden {
-				continue
-			}
-			hidden := 0
-			var open []*Cell
-			for _, c := range l.cells {
-				if c.Hidden {
-					hidden++
-				} else if c.Value > 0 {
-					open = append(open, c)
+	// Secondary: play the part of someone working cells out. A line (its
+	// entries and its total, all as one equation) with exactly one entry
+	// still unknown gives that entry away; what it gives away is known for
+	// the next line. While any hidden entry can be worked out, hide one
+	// more shown entry of the first line that gives one away: its smallest
+	// non-zero cell, else its total, else a zero cell. Each round hides one
+	// more entry of a finite table, so it ends; a line with nothing left to
+	// hide (its entries were worked out elsewhere) falls back to hiding
+	// every total.
+	for {
+		learnt := map[*Cell]bool{}
+		known := func(c *Cell) bool { return !c.Hidden || learnt[c] }
+		var giving []line
+		for progress := true; progress; {
+			progress = false
+			for _, l := range lines {
+				var unknown []*Cell
+				for _, c := range append(l.cells[:len(l.cells):len(l.cells)], l.total) {
+					if !known(c) {
+						unknown = append(unknown, c)
+					}
+				}
+				if len(unknown) == 1 {
+					learnt[unknown[0]] = true
+					giving = append(giving, l)
+					progress = true
 				}
 			}
-			if hidden != 1 {
-				continue
+		}
+		if len(giving) == 0 {
+			break
+		}
+		hid := false
+		for _, l := range giving {
+			if c := toHide(l.cells, l.total); c != nil {
+				c.Hidden = true
+				hid = true
+				break
 			}
-			if len(open) == 0 {
-				l.total.Hidden = true
-			} else {
-				sort.SliceStable(open, func(a, b int) bool { return open[a].Value < open[b].Value })
-				open[0].Hidden = true
+		}
+		if !hid {
+			for i := range g.RowTotals {
+				g.RowTotals[i].Hidden = true
 			}
-			changed = true
+			for j := range g.ColTotals {
+				g.ColTotals[j].Hidden = true
+			}
+			g.Total.Hidden = true
+			break
 		}
 	}
 	return g
+}
+
+// toHide picks the shown entry of a line to hide next: its smallest
+// non-zero cell, else its total, else a zero cell; nil when all are hidden.
+func toHide(cells []*Cell, total *Cell) *Cell {
+	var best, zero *Cell
+	for _, c := range cells {
+		switch {
+		case c.Hidden:
+		case c.Value == 0:
+			if zero == nil {
+				zero = c
+			}
+		case best == nil || c.Value < best.Value:
+			best = c
+		}
+	}
+	if best != nil {
+		return best
+	}
+	if !total.Hidden {
+		return total
+	}
+	return zero
 }

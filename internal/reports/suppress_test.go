@@ -3,6 +3,8 @@ package reports
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -148,5 +150,37 @@ func TestCSVParsesAndNeutralises(t *testing.T) {
 	}
 	if strings.Contains(strings.Join(recs[1], "|"), "|3|") {
 		t.Error("the hidden count 3 is in the export")
+	}
+}
+
+// TestSuppressNeverRecoverable tries many small tables, dense with small
+// counts and zeros, and works every one over as an attacker would.
+func TestSuppressNeverRecoverable(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for k := range 5000 {
+		nr, nc := 1+r.IntN(5), 1+r.IntN(5)
+		rows, cols := make([]string, nr), make([]string, nc)
+		counts := make([][]int, nr)
+		for i := range counts {
+			rows[i] = fmt.Sprint("r", i)
+			counts[i] = make([]int, nc)
+			for j := range counts[i] {
+				counts[i][j] = []int{0, 1, 2, 4, 5, 7, 12, 30}[r.IntN(8)]
+			}
+		}
+		for j := range cols {
+			cols[j] = fmt.Sprint("c", j)
+		}
+		g := Suppress(rows, cols, counts, DefaultThreshold)
+		for i := range counts {
+			for j, v := range counts[i] {
+				if v > 0 && v < DefaultThreshold && !g.Cells[i][j].Hidden {
+					t.Fatalf("table %d: %d shown", k, v)
+				}
+			}
+		}
+		if recoverable(t, g) {
+			t.Fatalf("table %d %v: a hidden count can be worked out: %+v", k, counts, g)
+		}
 	}
 }
