@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -80,5 +81,25 @@ func TestReportsPageAndExport(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// An administrator sets the threshold, never under 3; a lead may not.
+func TestAdministratorSetsTheThreshold(t *testing.T) {
+	in := apptest.Start(t, storetest.Engines[0])
+	lead := in.Client(t)
+	lead.SignIn(in.CreateStaff(t, web.RoleTriageLead))
+	if res := lead.Get("/reports/threshold"); res.StatusCode != http.StatusForbidden {
+		t.Fatalf("lead: %d", res.StatusCode)
+	}
+	admin := in.Client(t)
+	admin.SignIn(in.CreateStaff(t, web.RoleAdministrator))
+	res := admin.Post("/reports/threshold", url.Values{"threshold": {"2"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Enter a whole number from 3 to 50") {
+		t.Fatalf("threshold 2: %d", res.StatusCode)
+	}
+	admin.Post("/reports/threshold", url.Values{"threshold": {"10"}})
+	if page := admin.Get("/reports"); !strings.Contains(page.Body, "Any number under 10") {
+		t.Error("the threshold of 10 is not in use")
 	}
 }
