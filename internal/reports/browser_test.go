@@ -43,7 +43,7 @@ func TestReportsInChromium(t *testing.T) {
 		if got := tab.Text("h1"); got != "Reports" {
 			t.Fatalf("after sign-in: %q at %s", got, tab.URL())
 		}
-		if got := tab.Text("table"); !strings.Contains(got, "doctor") || !strings.Contains(got, "12") {
+		if got := tab.Text("table"); !strings.Contains(strings.ToLower(got), "doctor") || !strings.Contains(got, "12") {
 			t.Errorf("table %q", got)
 		}
 		tab.Axe()

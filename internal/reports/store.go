@@ -5,6 +5,8 @@ import (
 	"sort"
 	"time"
 
+	"github.com/psu-project/psu/internal/cases"
+	"github.com/psu-project/psu/internal/eligibility"
 	"github.com/psu-project/psu/internal/settings"
 	"github.com/psu-project/psu/internal/store"
 )
@@ -51,6 +53,33 @@ var Dimensions = []Dimension{
 	{"outcome", "Outcome at closure", `SELECT outcome, closed_at FROM cases WHERE closed_at IS NOT NULL AND status IN ('closed', 'withdrawn', 'not_eligible') AND closed_at >= ? AND closed_at < ?`},
 }
 
+// name is how a stored value reads in a report: the label the trainee
+// chose it by, "Not given" for nothing, or the value itself.
+func (d Dimension) name(v string) string {
+	if v == "" {
+		return "Not given"
+	}
+	var opts []eligibility.Option
+	switch d.Slug {
+	case "profession":
+		opts = eligibility.Professions()
+	case "region":
+		opts = eligibility.Regions()
+	case "programme":
+		for _, p := range eligibility.Professions() {
+			opts = append(opts, eligibility.Programmes(p.Value)...)
+		}
+	case "topic":
+		return cases.TopicLabel(v)
+	}
+	for _, o := range opts {
+		if o.Value == v {
+			return o.Label
+		}
+	}
+	return v
+}
+
 // DimensionBySlug returns the dimension named slug, or the first.
 func DimensionBySlug(slug string) Dimension {
 	for _, d := range Dimensions {
@@ -87,6 +116,7 @@ func Count(ctx context.Context, q store.Querier, d Dimension, from, to time.Time
 		col[m.Format("2006-01")] = i
 	}
 	counts := map[string][]int{}
+	names := map[string]string{} // stored value → label, looked up once each
 	rows, err := q.QueryContext(ctx, d.query, from.UTC(), to.UTC())
 	if err != nil {
 		return Grid{}, err
@@ -98,8 +128,12 @@ func Count(ctx context.Context, q store.Querier, d Dimension, from, to time.Time
 		if err := rows.Scan(&label, &at); err != nil {
 			return Grid{}, err
 		}
-		if label == "" {
-			label = "Not given"
+		if n, ok := names[label]; ok {
+			label = n
+		} else {
+			n = d.name(label)
+			names[label] = n
+			label = n
 		}
 		j, ok := col[at.UTC().Format("2006-01")]
 		if !ok {
