@@ -37,21 +37,34 @@ func Threshold(ctx context.Context, q store.Querier) (int, error) {
 // Dimension is what a report counts cases by.
 type Dimension struct {
 	Slug, Label string
-	// query selects (label, when) for each counted case in [from, to).
-	query string
+	// label and at are the SQL expressions counted by and dated by; from
+	// is the FROM clause with its WHERE, to which the range is added.
+	label, at, from string
+}
+
+// query counts d's cases in [from, to) by label and month, in the database.
+func (d Dimension) query(e store.Engine) string {
+	month := "substr(" + d.at + ", 1, 7)" // SQLite keeps times as UTC text
+	if e == store.Postgres {
+		month = "to_char(" + d.at + ", 'YYYY-MM')"
+	}
+	return "SELECT " + d.label + ", " + month + ", COUNT(*) FROM " + d.from +
+		" AND " + d.at + " >= ? AND " + d.at + " < ? GROUP BY 1, 2"
 }
 
 // Dimensions are the reports offered, in the order shown. Applications and
 // referrers' notices count by when the case opened; outcomes by when the
 // case closed. Merged cases are counted once, under the case they joined.
 var Dimensions = []Dimension{
-	{"profession", "Profession", `SELECT profession, opened_at FROM cases WHERE status <> 'merged' AND opened_at >= ? AND opened_at < ?`},
-	{"region", "Region", `SELECT region, opened_at FROM cases WHERE status <> 'merged' AND opened_at >= ? AND opened_at < ?`},
-	{"programme", "Programme", `SELECT programme, opened_at FROM cases WHERE status <> 'merged' AND opened_at >= ? AND opened_at < ?`},
-	{"topic", "What is happening", `SELECT t.topic, c.opened_at FROM case_topics t JOIN cases c ON c.id = t.case_id WHERE c.status <> 'merged' AND c.opened_at >= ? AND c.opened_at < ?`},
-	{"source", "How the case came", `SELECT CASE WHEN submitted_at IS NULL THEN 'Referrer''s notice only' ELSE 'Application' END, opened_at FROM cases WHERE status <> 'merged' AND opened_at >= ? AND opened_at < ?`},
-	{"outcome", "Outcome at closure", `SELECT outcome, closed_at FROM cases WHERE closed_at IS NOT NULL AND status IN ('closed', 'withdrawn', 'not_eligible') AND closed_at >= ? AND closed_at < ?`},
+	{"profession", "Profession", "profession", "opened_at", opened},
+	{"region", "Region", "region", "opened_at", opened},
+	{"programme", "Programme", "programme", "opened_at", opened},
+	{"topic", "What is happening", "t.topic", "c.opened_at", `case_topics t JOIN cases c ON c.id = t.case_id WHERE c.status <> 'merged'`},
+	{"source", "How the case came", `CASE WHEN submitted_at IS NULL THEN 'Referrer''s notice only' ELSE 'Application' END`, "opened_at", opened},
+	{"outcome", "Outcome at closure", "outcome", "closed_at", `cases WHERE closed_at IS NOT NULL AND status IN ('closed', 'withdrawn', 'not_eligible')`},
 }
+
+const opened = `cases WHERE status <> 'merged'`
 
 // name is how a stored value reads in a report: the label the trainee
 // chose it by, "Not given" for nothing, or the value itself.
@@ -117,15 +130,15 @@ func Count(ctx context.Context, q store.Querier, d Dimension, from, to time.Time
 	}
 	counts := map[string][]int{}
 	names := map[string]string{} // stored value → label, looked up once each
-	rows, err := q.QueryContext(ctx, d.query, from.UTC(), to.UTC())
+	rows, err := q.QueryContext(ctx, d.query(q.Engine()), from.UTC(), to.UTC())
 	if err != nil {
 		return Grid{}, err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var label string
-		var at time.Time
-		if err := rows.Scan(&label, &at); err != nil {
+		var label, month string
+		var k int
+		if err := rows.Scan(&label, &month, &k); err != nil {
 			return Grid{}, err
 		}
 		if n, ok := names[label]; ok {
@@ -135,14 +148,14 @@ func Count(ctx context.Context, q store.Querier, d Dimension, from, to time.Time
 			names[label] = n
 			label = n
 		}
-		j, ok := col[at.UTC().Format("2006-01")]
+		j, ok := col[month]
 		if !ok {
 			continue
 		}
 		if counts[label] == nil {
 			counts[label] = make([]int, len(months))
 		}
-		counts[label][j]++
+		counts[label][j] += k
 	}
 	if err := rows.Err(); err != nil {
 		return Grid{}, err
