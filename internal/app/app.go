@@ -31,6 +31,7 @@ import (
 	"github.com/psu-project/psu/internal/portal"
 	"github.com/psu-project/psu/internal/ratelimit"
 	"github.com/psu-project/psu/internal/referral"
+	"github.com/psu-project/psu/internal/reports"
 	"github.com/psu-project/psu/internal/seal"
 	"github.com/psu-project/psu/internal/settings"
 	"github.com/psu-project/psu/internal/staff"
@@ -180,6 +181,9 @@ func build(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logge
 		return nil, err
 	}
 	if err := settings.Register(srv, a.Cases.RecomputeTargets); err != nil {
+		return nil, err
+	}
+	if err := reports.Register(srv); err != nil {
 		return nil, err
 	}
 	demo, err := settings.Get(ctx, db, "demo", "")

@@ -35,7 +35,7 @@ var callers = []caller{anonymous, applicantSession, adviserElsewhere, adviserAss
 // staffRoute reports whether a route belongs to the back office.
 func staffRoute(r web.Route) bool {
 	switch r.Perm {
-	case web.Staff, web.Adviser, web.TriageLead, web.Administrator:
+	case web.Staff, web.Adviser, web.TriageLead, web.Reports, web.Administrator:
 		return true
 	}
 	return false

@@ -140,6 +140,7 @@ func TestRoleSetPermissions(t *testing.T) {
 	}{
 		{admin, web.Administrator, true}, {admin, web.Adviser, false}, {admin, web.TriageLead, false}, {admin, web.DirectoryEditor, false},
 		{both, web.Administrator, true}, {both, web.Adviser, true}, {both, web.TriageLead, true}, {both, web.DirectoryEditor, false},
+		{admin, web.Reports, true}, {both, web.Reports, true}, {editor, web.Reports, false}, {web.Principal{UserID: "d", Roles: web.NewRoleSet(web.RoleAdviser)}, web.Reports, false},
 		{editor, web.DirectoryEditor, true}, {editor, web.Adviser, false}, {editor, web.Administrator, false}, {editor, web.Staff, true},
 	} {
 		if got := c.p.Can(c.perm); got != c.want {

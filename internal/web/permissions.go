@@ -21,6 +21,9 @@ const (
 	Adviser Permission = "adviser"
 	// TriageLead: allocates new applications to advisers.
 	TriageLead Permission = "triage-lead"
+	// Reports: the unit's figures, counts only (triage leads and
+	// administrators); no case is shown.
+	Reports Permission = "reports"
 	// Administrator: users, directory, audit, retention.
 	Administrator Permission = "administrator"
 	// DirectoryEditor: edits the support directory's listings.
@@ -30,7 +33,7 @@ const (
 )
 
 // Permissions lists every permission, for the route matrix test.
-var Permissions = []Permission{Public, Applicant, Client, Referrer, Staff, Adviser, TriageLead, Administrator, DirectoryEditor, Operator}
+var Permissions = []Permission{Public, Applicant, Client, Referrer, Staff, Adviser, TriageLead, Reports, Administrator, DirectoryEditor, Operator}
 
 // Role is one of the roles a member of staff may hold; the empty role is a
 // visitor who has not signed in.
@@ -152,6 +155,8 @@ func (p Principal) Can(perm Permission) bool {
 		return p.Roles.Has(RoleAdviser) || p.Roles.Has(RoleTriageLead)
 	case TriageLead:
 		return p.Roles.Has(RoleTriageLead)
+	case Reports:
+		return p.Roles.Has(RoleTriageLead) || p.Roles.Has(RoleAdministrator)
 	case Administrator:
 		return p.Roles.Has(RoleAdministrator)
 	case DirectoryEditor:

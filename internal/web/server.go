@@ -166,7 +166,7 @@ func (s *Server) HandleDeniedPost(perm Permission, h http.HandlerFunc) {
 // for staff permissions, a registered path, or "" for the 403 page.
 func (s *Server) DeniedLocation(perm Permission) string {
 	switch perm {
-	case Staff, Adviser, TriageLead, Administrator:
+	case Staff, Adviser, TriageLead, Reports, Administrator:
 		return "/sign-in"
 	}
 	return s.deniedTo[perm]

@@ -1,0 +1,49 @@
+package reports
+
+// Chart is a horizontal bar chart drawn on the server: one bar per row of
+// a grid, its length the row's total. A hidden total draws no bar and says
+// so in words; every bar carries its number as text, so nothing is told by
+// colour alone.
+type Chart struct {
+	Title, Desc   string
+	Width, Height int
+	Bars          []Bar
+}
+
+// Bar is one row of the chart, in SVG units.
+type Bar struct {
+	Label, Text   string
+	Y, Width      int
+	TextX, LabelY int
+}
+
+const (
+	chartLabelW = 260
+	chartBarW   = 300
+	chartRowH   = 28
+)
+
+// BarChart draws g's row totals.
+func BarChart(title string, g Grid, threshold int) Chart {
+	c := Chart{Title: title, Width: chartLabelW + chartBarW + 120, Height: chartRowH*len(g.Rows) + 8}
+	max := 0
+	for _, t := range g.RowTotals {
+		if !t.Hidden && t.Value > max {
+			max = t.Value
+		}
+	}
+	c.Desc = "Each bar is one row of the table beside it; its length is the row's total."
+	if len(g.Rows) == 0 {
+		c.Desc = "No cases in this range."
+	}
+	for i, r := range g.Rows {
+		t := g.RowTotals[i]
+		b := Bar{Label: r, Text: CellText(t, threshold), Y: 4 + i*chartRowH, LabelY: 4 + i*chartRowH + 17}
+		if !t.Hidden && max > 0 {
+			b.Width = t.Value * chartBarW / max
+		}
+		b.TextX = chartLabelW + b.Width + 6
+		c.Bars = append(c.Bars, b)
+	}
+	return c
+}

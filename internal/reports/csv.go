@@ -1,0 +1,76 @@
+package reports
+
+import (
+	"encoding/csv"
+	"io"
+	"strconv"
+)
+
+// bom starts every export so spreadsheet programs read it as UTF-8.
+const bom = "\uFEFF"
+
+// Neutralise returns s made safe to open in a spreadsheet: a cell starting
+// with = + - @, a tab or a carriage return could be run as a formula, so it
+// gets a leading apostrophe, which spreadsheets show as text.
+func Neutralise(s string) string {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return "'" + s
+	}
+	return s
+}
+
+// CellText is how a cell reads on the page and in an export.
+func CellText(c Cell, threshold int) string {
+	if c.Hidden {
+		if c.Value > 0 && c.Value < ClampThreshold(threshold) {
+			return "fewer than " + strconv.Itoa(ClampThreshold(threshold))
+		}
+		return "not shown"
+	}
+	return strconv.Itoa(c.Value)
+}
+
+// WriteCSV writes g, already suppressed, as CSV with a BOM, a heading row,
+// one row per line with its total, and a totals row. Every label is
+// neutralised; a hidden cell carries its words, never its number.
+func WriteCSV(w io.Writer, title string, g Grid, threshold int) error {
+	if _, err := io.WriteString(w, bom); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	head := []string{Neutralise(title)}
+	for _, c := range g.Cols {
+		head = append(head, Neutralise(c))
+	}
+	head = append(head, "Total")
+	if err := cw.Write(head); err != nil {
+		return err
+	}
+	for i, r := range g.Rows {
+		rec := []string{Neutralise(r)}
+		for _, c := range g.Cells[i] {
+			rec = append(rec, CellText(c, threshold))
+		}
+		rec = append(rec, CellText(g.RowTotals[i], threshold))
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	rec := []string{"Total"}
+	for _, c := range g.ColTotals {
+		rec = append(rec, CellText(c, threshold))
+	}
+	rec = append(rec, CellText(g.Total, threshold))
+	if err := cw.Write(rec); err != nil {
+		return err
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// Text is CellText, for templates.
+func (c Cell) Text(threshold int) string { return CellText(c, threshold) }

@@ -1,0 +1,154 @@
+package reports
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/psu-project/psu/internal/store"
+	"github.com/psu-project/psu/internal/web"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+type handlers struct {
+	srv *web.Server
+	now func() time.Time
+}
+
+// Register adds /reports and its CSV export to srv, for triage leads and
+// administrators.
+func Register(srv *web.Server) error {
+	sub, err := fs.Sub(templates, "templates")
+	if err != nil {
+		return err
+	}
+	if err := srv.AddPages("reports", sub); err != nil {
+		return err
+	}
+	h := &handlers{srv: srv, now: store.Now}
+	srv.Router.Handle("GET /reports", web.Reports, h.show)
+	srv.Router.Handle("GET /reports/export.csv", web.Reports, h.export)
+	srv.Router.Handle("GET /reports/threshold", web.Administrator, h.thresholdForm)
+	srv.Router.Handle("POST /reports/threshold", web.Administrator, h.saveThreshold)
+	return nil
+}
+
+// query is a report's choices as the URL holds them.
+type query struct {
+	Dim      Dimension
+	From, To time.Time // To is exclusive: the day after the last day shown
+}
+
+// parse reads the report's choices from the URL into f, failing the fields
+// that do not read; the report then shows the last twelve months.
+func (h *handlers) parse(v url.Values) (query, *web.Form) {
+	f := web.NewForm(v)
+	today := h.now().UTC().Truncate(24 * time.Hour)
+	q := query{Dim: DimensionBySlug(f.Get("by")),
+		From: time.Date(today.Year()-1, today.Month()+1, 1, 0, 0, 0, 0, time.UTC),
+		To:   today.AddDate(0, 0, 1)}
+	from, to := q.From, q.To
+	if s := f.Get("from"); s != "" {
+		t, err := time.Parse("2006-01-02", s)
+		if err != nil {
+			f.Fail("from", "Enter the first day as a date, like 2026-04-01")
+		} else {
+			from = t
+		}
+	}
+	if s := f.Get("to"); s != "" {
+		t, err := time.Parse("2006-01-02", s)
+		if err != nil {
+			f.Fail("to", "Enter the last day as a date, like 2027-03-31")
+		} else {
+			to = t.AddDate(0, 0, 1)
+		}
+	}
+	switch {
+	case !f.Valid():
+	case !from.Before(to):
+		f.Fail("to", "The last day must be on or after the first day")
+	case to.Sub(from) > 3*366*24*time.Hour:
+		f.Fail("to", "Choose a range of three years or less")
+	default:
+		q.From, q.To = from, to
+	}
+	if !f.Valid() {
+		return q, f
+	}
+	f.Values.Set("by", q.Dim.Slug)
+	f.Values.Set("from", q.From.Format("2006-01-02"))
+	f.Values.Set("to", q.To.AddDate(0, 0, -1).Format("2006-01-02"))
+	return q, f
+}
+
+type reportPage struct {
+	Dims      []Dimension
+	Query     query
+	Grid      Grid
+	Threshold int
+	Chart     Chart
+	Export    string
+	Last      string
+}
+
+func (h *handlers) show(w http.ResponseWriter, r *http.Request) {
+	q, f := h.parse(r.URL.Query())
+	ctx := r.Context()
+	th, err := Threshold(ctx, h.srv.DB)
+	if err != nil {
+		h.srv.ServerError(w, r, err)
+		return
+	}
+	g, err := Count(ctx, h.srv.DB, q.Dim, q.From, q.To, th)
+	if err != nil {
+		h.srv.ServerError(w, r, err)
+		return
+	}
+	ev := url.Values{"by": {q.Dim.Slug}, "from": {q.From.Format("2006-01-02")}, "to": {q.To.AddDate(0, 0, -1).Format("2006-01-02")}}
+	status := http.StatusOK
+	if !f.Valid() {
+		status = http.StatusUnprocessableEntity
+	}
+	h.srv.Render(w, r, status, "reports/reports.html", web.Page{
+		Title: "Reports",
+		Form:  f,
+		Data: reportPage{Dims: Dimensions, Query: q, Grid: g, Threshold: th,
+			Chart:  BarChart(q.Dim.Label+" by total, "+describeRange(q), g, th),
+			Export: "/reports/export.csv?" + ev.Encode(),
+			Last:   q.To.AddDate(0, 0, -1).Format("2 January 2006")},
+	})
+}
+
+func describeRange(q query) string {
+	return fmt.Sprintf("%s to %s", q.From.Format("2 January 2006"), q.To.AddDate(0, 0, -1).Format("2 January 2006"))
+}
+
+func (h *handlers) export(w http.ResponseWriter, r *http.Request) {
+	q, f := h.parse(r.URL.Query())
+	if !f.Valid() {
+		h.srv.Error(w, r, http.StatusBadRequest)
+		return
+	}
+	ctx := r.Context()
+	th, err := Threshold(ctx, h.srv.DB)
+	if err != nil {
+		h.srv.ServerError(w, r, err)
+		return
+	}
+	g, err := Count(ctx, h.srv.DB, q.Dim, q.From, q.To, th)
+	if err != nil {
+		h.srv.ServerError(w, r, err)
+		return
+	}
+	name := fmt.Sprintf("psu-%s-%s-to-%s.csv", q.Dim.Slug, q.From.Format("2006-01-02"), q.To.AddDate(0, 0, -1).Format("2006-01-02"))
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("Cache-Control", "no-store")
+	_ = WriteCSV(w, q.Dim.Label, g, th)
+}

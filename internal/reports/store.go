@@ -1,0 +1,194 @@
+package reports
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"github.com/psu-project/psu/internal/cases"
+	"github.com/psu-project/psu/internal/eligibility"
+	"github.com/psu-project/psu/internal/settings"
+	"github.com/psu-project/psu/internal/store"
+)
+
+// KeyThreshold is the unit setting holding the suppression threshold.
+const KeyThreshold = "reports.threshold"
+
+// Threshold returns the unit's suppression threshold, never under
+// MinThreshold, DefaultThreshold when none is set or it does not read.
+func Threshold(ctx context.Context, q store.Querier) (int, error) {
+	v, err := settings.Get(ctx, q, KeyThreshold, "")
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, r := range v {
+		if r < '0' || r > '9' || n > 1000 {
+			return DefaultThreshold, nil
+		}
+		n = n*10 + int(r-'0')
+	}
+	if v == "" {
+		return DefaultThreshold, nil
+	}
+	return ClampThreshold(n), nil
+}
+
+// Dimension is what a report counts cases by.
+type Dimension struct {
+	Slug, Label string
+	// label and at are the SQL expressions counted by and dated by; from
+	// is the FROM clause with its WHERE, to which the range is added.
+	label, at, from string
+}
+
+// query counts d's cases in [from, to) by label and month, in the database.
+func (d Dimension) query(e store.Engine) string {
+	month := "substr(" + d.at + ", 1, 7)" // SQLite keeps times as UTC text
+	if e == store.Postgres {
+		month = "to_char(" + d.at + ", 'YYYY-MM')"
+	}
+	return "SELECT " + d.label + ", " + month + ", COUNT(*) FROM " + d.from +
+		" AND " + d.at + " >= ? AND " + d.at + " < ? GROUP BY 1, 2"
+}
+
+// Dimensions are the reports offered, in the order shown. Applications and
+// referrers' notices count by when the case opened; outcomes by when the
+// case closed. Merged cases are counted once, under the case they joined.
+var Dimensions = []Dimension{
+	{"profession", "Profession", "profession", "opened_at", opened},
+	{"region", "Region", "region", "opened_at", opened},
+	{"programme", "Programme", "programme", "opened_at", opened},
+	{"topic", "What is happening", "t.topic", "c.opened_at", `case_topics t JOIN cases c ON c.id = t.case_id WHERE c.status <> 'merged'`},
+	{"source", "How the case came", `CASE WHEN submitted_at IS NULL THEN 'Referrer''s notice only' ELSE 'Application' END`, "opened_at", opened},
+	{"outcome", "Outcome at closure", "outcome", "closed_at", `cases WHERE closed_at IS NOT NULL AND status IN ('closed', 'withdrawn', 'not_eligible')`},
+}
+
+const opened = `cases WHERE status <> 'merged'`
+
+// name is how a stored value reads in a report: the label the trainee
+// chose it by, "Not given" for nothing, or the value itself.
+func (d Dimension) name(v string) string {
+	if v == "" {
+		return "Not given"
+	}
+	var opts []eligibility.Option
+	switch d.Slug {
+	case "profession":
+		opts = eligibility.Professions()
+	case "region":
+		opts = eligibility.Regions()
+	case "programme":
+		for _, p := range eligibility.Professions() {
+			opts = append(opts, eligibility.Programmes(p.Value)...)
+		}
+	case "topic":
+		return cases.TopicLabel(v)
+	}
+	for _, o := range opts {
+		if o.Value == v {
+			return o.Label
+		}
+	}
+	return v
+}
+
+// DimensionBySlug returns the dimension named slug, or the first.
+func DimensionBySlug(slug string) Dimension {
+	for _, d := range Dimensions {
+		if d.Slug == slug {
+			return d
+		}
+	}
+	return Dimensions[0]
+}
+
+// OtherLabel heads the row pooling every label too few cases share.
+const OtherLabel = "Others, each given by too few to show"
+
+// Months lists the first day of each month from from's month to the month
+// before to (to is exclusive), in UTC.
+func Months(from, to time.Time) []time.Time {
+	var ms []time.Time
+	m := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC)
+	for m.Before(to) {
+		ms = append(ms, m)
+		m = m.AddDate(0, 1, 0)
+	}
+	return ms
+}
+
+// Count runs d over [from, to) and returns the suppressed grid of label by
+// month. An empty label reads "Not given".
+func Count(ctx context.Context, q store.Querier, d Dimension, from, to time.Time, threshold int) (Grid, error) {
+	months := Months(from, to)
+	col := map[string]int{}
+	cols := make([]string, len(months))
+	for i, m := range months {
+		cols[i] = m.Format("Jan 2006")
+		col[m.Format("2006-01")] = i
+	}
+	counts := map[string][]int{}
+	names := map[string]string{} // stored value → label, looked up once each
+	rows, err := q.QueryContext(ctx, d.query(q.Engine()), from.UTC(), to.UTC())
+	if err != nil {
+		return Grid{}, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var label, month string
+		var k int
+		if err := rows.Scan(&label, &month, &k); err != nil {
+			return Grid{}, err
+		}
+		if n, ok := names[label]; ok {
+			label = n
+		} else {
+			n = d.name(label)
+			names[label] = n
+			label = n
+		}
+		j, ok := col[month]
+		if !ok {
+			continue
+		}
+		if counts[label] == nil {
+			counts[label] = make([]int, len(months))
+		}
+		counts[label][j] += k
+	}
+	if err := rows.Err(); err != nil {
+		return Grid{}, err
+	}
+	// A label fewer than threshold cases share may itself identify them
+	// (a programme typed under "other", an outcome's words): such rows are
+	// pooled under one heading before the cells are suppressed.
+	var pooled []int
+	labels := make([]string, 0, len(counts))
+	for l, c := range counts {
+		total := 0
+		for _, v := range c {
+			total += v
+		}
+		if total < ClampThreshold(threshold) {
+			if pooled == nil {
+				pooled = make([]int, len(months))
+			}
+			for j, v := range c {
+				pooled[j] += v
+			}
+			continue
+		}
+		labels = append(labels, l)
+	}
+	sort.Strings(labels)
+	if pooled != nil {
+		labels = append(labels, OtherLabel)
+		counts[OtherLabel] = pooled
+	}
+	grid := make([][]int, len(labels))
+	for i, l := range labels {
+		grid[i] = counts[l]
+	}
+	return Suppress(labels, cols, grid, threshold), nil
+}

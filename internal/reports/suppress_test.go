@@ -1,0 +1,186 @@
+package reports
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// recoverable reports whether any hidden cell of g can be worked out from
+// the entries shown: a line (row or column with its total, or the line of
+// totals) whose total is shown and which has exactly one hidden entry.
+// It repeats, as an attacker would, filling in what it learns.
+func recoverable(t *testing.T, g Grid) bool {
+	t.Helper()
+	learnt := map[*Cell]bool{}
+	isKnown := func(c *Cell) bool { return !c.Hidden || learnt[c] }
+	var lines [][]*Cell // last element is the total
+	for i := range g.Rows {
+		var l []*Cell
+		for j := range g.Cols {
+			l = append(l, &g.Cells[i][j])
+		}
+		lines = append(lines, append(l, &g.RowTotals[i]))
+	}
+	for j := range g.Cols {
+		var l []*Cell
+		for i := range g.Rows {
+			l = append(l, &g.Cells[i][j])
+		}
+		lines = append(lines, append(l, &g.ColTotals[j]))
+	}
+	var rt, ct []*Cell
+	for i := range g.RowTotals {
+		rt = append(rt, &g.RowTotals[i])
+	}
+	for j := range g.ColTotals {
+		ct = append(ct, &g.ColTotals[j])
+	}
+	lines = append(lines, append(rt, &g.Total), append(ct, &g.Total))
+	for progress := true; progress; {
+		progress = false
+		for _, l := range lines {
+			var unknown []*Cell
+			for _, c := range l {
+				if !isKnown(c) {
+					unknown = append(unknown, c)
+				}
+			}
+			if len(unknown) == 1 {
+				learnt[unknown[0]] = true
+				progress = true
+			}
+		}
+	}
+	for c := range learnt {
+		if c.Value > 0 && c.Value < DefaultThreshold {
+			return true
+		}
+	}
+	return false
+}
+
+func TestSuppressHandCounted(t *testing.T) {
+	// Professions by region, counted by hand:
+	//             London  KSS
+	//   Doctor       12     3   -> 3 is under 5: hidden; London 12 hidden too
+	//   Nurse         7     6      (secondary, row Doctor), and then column
+	//   Pharmacist    0     9      London needs a second hidden cell: Nurse 7.
+	rows := []string{"Doctor", "Nurse", "Pharmacist"}
+	cols := []string{"London", "KSS"}
+	counts := [][]int{{12, 3}, {7, 6}, {0, 9}}
+	g := Suppress(rows, cols, counts, 5)
+	if !g.Cells[0][1].Hidden {
+		t.Fatal("a count of 3 is shown")
+	}
+	if g.Total.Value != 37 || g.Total.Hidden {
+		t.Fatalf("grand total %+v, want 37 shown", g.Total)
+	}
+	if g.RowTotals[0].Value != 15 || g.ColTotals[1].Value != 18 {
+		t.Fatalf("totals %+v %+v", g.RowTotals, g.ColTotals)
+	}
+	if recoverable(t, g) {
+		t.Fatalf("a hidden count can be worked out from the totals: %+v", g)
+	}
+}
+
+func TestSuppressWithoutSecondaryIsRecoverable(t *testing.T) {
+	// The attack the rule defends against: with only primary suppression,
+	// Doctor/KSS = 15 - 12.
+	g := Suppress([]string{"Doctor", "Nurse"}, []string{"London", "KSS"}, [][]int{{12, 3}, {7, 6}}, 5)
+	prim := g
+	prim.Cells = [][]Cell{{{12, false}, {3, true}}, {{7, false}, {6, false}}}
+	prim.RowTotals = []Cell{{15, false}, {13, false}}
+	prim.ColTotals = []Cell{{19, false}, {9, false}}
+	prim.Total = Cell{28, false}
+	if !recoverable(t, prim) {
+		t.Fatal("the checker cannot find a cell left open by primary suppression alone")
+	}
+	if recoverable(t, g) {
+		t.Fatalf("Suppress leaves a cell recoverable: %+v", g)
+	}
+}
+
+func TestSuppressOneLineAndSmallTotals(t *testing.T) {
+	// A single column: a small cell's row total is the same number.
+	g := Suppress([]string{"Closed", "Withdrawn", "Not eligible"}, []string{"Cases"}, [][]int{{20}, {2}, {0}}, 5)
+	if !g.Cells[1][0].Hidden || !g.RowTotals[1].Hidden {
+		t.Fatalf("withdrawn 2 shown: %+v %+v", g.Cells[1][0], g.RowTotals[1])
+	}
+	if recoverable(t, g) {
+		t.Fatalf("recoverable: %+v", g)
+	}
+	// The threshold never drops below 3.
+	g = Suppress([]string{"A"}, []string{"n"}, [][]int{{2}}, 1)
+	if !g.Cells[0][0].Hidden {
+		t.Fatal("threshold 1 was honoured below the floor of 3")
+	}
+}
+
+func TestCSVParsesAndNeutralises(t *testing.T) {
+	g := Suppress([]string{"=HYPERLINK(\"x\")", "Nurse, adult", "-1"}, []string{"@London", "KSS"},
+		[][]int{{12, 3}, {7, 6}, {5, 5}}, 5)
+	var b bytes.Buffer
+	if err := WriteCSV(&b, "+Programme", g, 5); err != nil {
+		t.Fatal(err)
+	}
+	raw := b.String()
+	if !strings.HasPrefix(raw, "\uFEFF") {
+		t.Fatal("no BOM")
+	}
+	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(raw, "\uFEFF"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 5 {
+		t.Fatalf("%d records", len(recs))
+	}
+	for _, rec := range recs {
+		for _, f := range rec {
+			if f != "" && strings.ContainsRune("=+-@\t\r", rune(f[0])) {
+				t.Errorf("cell %q can run as a formula", f)
+			}
+		}
+	}
+	if recs[1][0] != "'=HYPERLINK(\"x\")" || recs[2][0] != "Nurse, adult" || recs[1][2] != "fewer than 5" {
+		t.Errorf("records %q", recs)
+	}
+	if strings.Contains(strings.Join(recs[1], "|"), "|3|") {
+		t.Error("the hidden count 3 is in the export")
+	}
+}
+
+// TestSuppressNeverRecoverable tries many small tables, dense with small
+// counts and zeros, and works every one over as an attacker would.
+func TestSuppressNeverRecoverable(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for k := range 5000 {
+		nr, nc := 1+r.IntN(5), 1+r.IntN(5)
+		rows, cols := make([]string, nr), make([]string, nc)
+		counts := make([][]int, nr)
+		for i := range counts {
+			rows[i] = fmt.Sprint("r", i)
+			counts[i] = make([]int, nc)
+			for j := range counts[i] {
+				counts[i][j] = []int{0, 1, 2, 4, 5, 7, 12, 30}[r.IntN(8)]
+			}
+		}
+		for j := range cols {
+			cols[j] = fmt.Sprint("c", j)
+		}
+		g := Suppress(rows, cols, counts, DefaultThreshold)
+		for i := range counts {
+			for j, v := range counts[i] {
+				if v > 0 && v < DefaultThreshold && !g.Cells[i][j].Hidden {
+					t.Fatalf("table %d: %d shown", k, v)
+				}
+			}
+		}
+		if recoverable(t, g) {
+			t.Fatalf("table %d %v: a hidden count can be worked out: %+v", k, counts, g)
+		}
+	}
+}

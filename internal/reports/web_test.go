@@ -1,0 +1,105 @@
+package reports_test
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/psu-project/psu/internal/apptest"
+	"github.com/psu-project/psu/internal/store/storetest"
+	"github.com/psu-project/psu/internal/web"
+)
+
+// Leads and administrators see the report and download it; an adviser is
+// refused; the export is the page's table, suppressed, parsed by
+// encoding/csv; bad dates come back with a message, not a 500.
+func TestReportsPageAndExport(t *testing.T) {
+	for _, e := range storetest.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			in := apptest.Start(t, e)
+			ctx := context.Background()
+			at := time.Date(2026, 5, 12, 10, 0, 0, 0, time.UTC)
+			for i := range 9 {
+				prog := "Core surgical training"
+				if i == 8 {
+					prog = "=cmd|' /C calc'!A0" // typed under "other"
+				}
+				if i == 7 {
+					prog = "GP"
+				}
+				_, err := in.App.DB.ExecContext(ctx, `INSERT INTO cases (id, reference, status, status_at, opened_at,
+					programme, email_blind, key_sealed, updated_at) VALUES (?, ?, 'new', ?, ?, ?, ?, ?, ?)`,
+					fmt.Sprint("r", i), fmt.Sprint("PSU-R", i), at, at, prog, fmt.Sprint("b", i), []byte{1}, at)
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			adviser := in.Client(t)
+			adviser.SignIn(in.CreateStaff(t, web.RoleAdviser))
+			if res := adviser.Get("/reports"); res.StatusCode != http.StatusForbidden {
+				t.Fatalf("adviser: %d", res.StatusCode)
+			}
+			for _, role := range []web.Role{web.RoleTriageLead, web.RoleAdministrator} {
+				c := in.Client(t)
+				c.SignIn(in.CreateStaff(t, role))
+				q := "?by=programme&from=2026-05-01&to=2026-05-31"
+				res := c.Get("/reports" + q)
+				if res.StatusCode != http.StatusOK {
+					t.Fatalf("%s: %d", role, res.StatusCode)
+				}
+				for _, want := range []string{"<svg", "<title id=\"chart-title\">", "Core surgical training", "fewer than 5", "Others, each given by too few to show"} {
+					if !strings.Contains(res.Body, want) {
+						t.Errorf("%s: page lacks %q", role, want)
+					}
+				}
+				if strings.Contains(res.Body, "calc") || strings.Contains(res.Body, ">GP<") {
+					t.Errorf("%s: a programme only one trainee typed is on the page", role)
+				}
+				ex := c.Get("/reports/export.csv" + q)
+				if ex.StatusCode != http.StatusOK || !strings.HasPrefix(ex.Body, "\uFEFF") {
+					t.Fatalf("export: %d %q", ex.StatusCode, ex.Body[:min(20, len(ex.Body))])
+				}
+				recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(ex.Body, "\uFEFF"))).ReadAll()
+				if err != nil {
+					t.Fatal(err)
+				}
+				// Core surgical 7; the two pooled (2) hidden, so 7 is hidden
+				// too, and the totals (9) are shown.
+				got := fmt.Sprint(recs)
+				want := "[[Programme May 2026 Total] [Core surgical training not shown not shown] [Others, each given by too few to show fewer than 5 fewer than 5] [Total 9 9]]"
+				if got != want {
+					t.Errorf("export\n got %s\nwant %s", got, want)
+				}
+				bad := c.Get("/reports?from=31/05/2026&to=2026-05-01")
+				if bad.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(bad.Body, "Enter the first day as a date") || !strings.Contains(bad.Body, "31/05/2026") {
+					t.Errorf("bad date: %d", bad.StatusCode)
+				}
+			}
+		})
+	}
+}
+
+// An administrator sets the threshold, never under 3; a lead may not.
+func TestAdministratorSetsTheThreshold(t *testing.T) {
+	in := apptest.Start(t, storetest.Engines[0])
+	lead := in.Client(t)
+	lead.SignIn(in.CreateStaff(t, web.RoleTriageLead))
+	if res := lead.Get("/reports/threshold"); res.StatusCode != http.StatusForbidden {
+		t.Fatalf("lead: %d", res.StatusCode)
+	}
+	admin := in.Client(t)
+	admin.SignIn(in.CreateStaff(t, web.RoleAdministrator))
+	res := admin.Post("/reports/threshold", url.Values{"threshold": {"2"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Enter a whole number from 3 to 50") {
+		t.Fatalf("threshold 2: %d", res.StatusCode)
+	}
+	admin.Post("/reports/threshold", url.Values{"threshold": {"10"}})
+	if page := admin.Get("/reports"); !strings.Contains(page.Body, "Any number under 10") {
+		t.Error("the threshold of 10 is not in use")
+	}
+}
