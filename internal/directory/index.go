@@ -76,6 +76,7 @@ type indexed struct {
 const (
 	flagUsable  uint8 = 1 << iota // active or temporarily closed
 	flagOpen24h                   // open every minute of every day
+	flagReadOnly                  // reached only as online information: nobody to contact
 )
 
 // snapshot is the index at one generation. It never changes once built.
@@ -261,6 +262,7 @@ func buildSnapshot(ctx context.Context, q store.Querier) (*snapshot, error) {
 	if err := s.readTerms(ctx, q, rids); err != nil {
 		return nil, err
 	}
+	s.markReadOnly()
 	if err := s.readHours(ctx, q, rids); err != nil {
 		return nil, err
 	}
@@ -517,6 +519,29 @@ func (s *snapshot) buildDeletes() {
 		}
 		for _, d := range deletes(w, maxDistance(n)) {
 			s.deletes[d] = append(s.deletes[d], int32(i))
+		}
+	}
+}
+
+// markReadOnly flags the services whose only way in is online information
+// (a web page of resources): among services as relevant, those a person
+// can contact rank first.
+func (s *snapshot) markReadOnly() {
+	for doc := range s.docs {
+		online, other := false, false
+		for _, t := range s.docs[doc].terms {
+			term := &s.vocabulary.terms[t]
+			if term.TaxonomyName != TaxAccess {
+				continue
+			}
+			if term.Code == "online-information" {
+				online = true
+			} else {
+				other = true
+			}
+		}
+		if online && !other {
+			s.flags[doc] |= flagReadOnly
 		}
 	}
 }

@@ -25,6 +25,7 @@ type cardView struct {
 	Closed                 bool   // temporarily closed
 	InList                 bool
 	Back                   string // where the list buttons return to
+	Away                   bool   // only for somewhere other than the unit's area: the card says where
 }
 
 // termNames joins the names of a listing's terms in one taxonomy.
