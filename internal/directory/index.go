@@ -74,9 +74,9 @@ type indexed struct {
 // Flags of a service, kept apart from the rest so that checking them for
 // the thousands of services a need matches reads one compact array.
 const (
-	flagUsable  uint8 = 1 << iota // active or temporarily closed
-	flagOpen24h                   // open every minute of every day
-	flagReadOnly                  // reached only as online information: nobody to contact
+	flagUsable   uint8 = 1 << iota // active or temporarily closed
+	flagOpen24h                    // open every minute of every day
+	flagReadOnly                   // reached only as online information: nobody to contact
 )
 
 // snapshot is the index at one generation. It never changes once built.

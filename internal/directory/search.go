@@ -215,10 +215,10 @@ type searchWords struct {
 type filter struct {
 	local    map[int32]bool // region terms that count as the unit's area; nil ranks by no place
 	own      int32          // the unit's own service to put first, or -1
-	flags    uint8     // flags a service must have
-	narrow   bool      // any filter below is set
-	sets     [][]int32 // each must be met by one of its terms
-	nothing  bool      // a set names no term the directory has
+	flags    uint8          // flags a service must have
+	narrow   bool           // any filter below is set
+	sets     [][]int32      // each must be met by one of its terms
+	nothing  bool           // a set names no term the directory has
 	taxonomy string
 	org      string
 	after    time.Time
@@ -367,9 +367,9 @@ func (s *snapshot) browse(q Query, f *filter, res *Results) {
 // candidate is one service a ranked search found, with what ranking reads.
 type candidate struct {
 	doc   int32
-	away  bool // only for somewhere other than the unit's area
-	own   bool // the unit's own service, for what it exists for
-	read  bool // only online information, nobody to contact
+	away  bool  // only for somewhere other than the unit's area
+	own   bool  // the unit's own service, for what it exists for
+	read  bool  // only online information, nobody to contact
 	p24   bool  // a 24-hour line for a need that puts those first
 	tier  bool  // a full-text match whose name has every word
 	n     int8  // how many of the named needs it has

@@ -59,8 +59,8 @@ type searchPage struct {
 	Back        string
 	// Crisis is set when the text reads as crisis: the urgent care card
 	// comes before any result.
-	Crisis bool
-	ListCount   int
+	Crisis    bool
+	ListCount int
 }
 
 // searchParams is a /services address read and checked.
@@ -307,6 +307,8 @@ func (h *handlers) search(w http.ResponseWriter, r *http.Request) {
 	for i := range page.Results {
 		page.Results[i].Back = page.Back
 		page.Results[i].Away = res.Away[page.Results[i].ID]
+		page.Results[i].Own = page.Results[i].ID == q.Own
+		page.Results[i].URL += "?from=" + url.QueryEscape(page.Back+"#service-"+page.Results[i].ID)
 	}
 	if !page.Searched {
 		page.BrowseNeeds = options(vocab.in(TaxNeeds))

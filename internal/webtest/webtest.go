@@ -335,3 +335,9 @@ func (p *Tab) ViewportHeight() float64 {
 	p.t.Helper()
 	return eval[float64](p, "read the viewport", `window.innerHeight`)
 }
+
+// ScrollY is how far the page is scrolled down, in CSS pixels.
+func (p *Tab) ScrollY() float64 {
+	p.t.Helper()
+	return eval[float64](p, "read the scroll", `window.scrollY`)
+}
