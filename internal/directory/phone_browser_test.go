@@ -121,3 +121,23 @@ func TestResultsOnAPhoneInChromium(t *testing.T) {
 		})
 	}
 }
+
+// Once the list holds something, the header links to it with the count,
+// JavaScript on or off.
+func TestHeaderLinksToMyListInChromium(t *testing.T) {
+	in := apptest.Start(t, store.SQLite)
+	tab := webtest.New(t).Tab(t, webtest.NoJS(), webtest.Viewport(390, 844))
+	tab.Visit(in.URL + "/services?q=gambling")
+	if strings.Contains(tab.HTML(), `id="header-my-list"`) {
+		t.Error("the header links to an empty list")
+	}
+	tab.Click(".psu-card .psu-list-action button")
+	if got := tab.Text("#header-my-list"); got != "My list (1)" {
+		t.Errorf("header link %q", got)
+	}
+	tab.Visit(in.URL + "/")
+	if got := tab.Text("#header-my-list"); got != "My list (1)" {
+		t.Errorf("on the home page, header link %q", got)
+	}
+	tab.Axe()
+}

@@ -96,6 +96,7 @@ func pageFiles() (fs.FS, error) {
 // directory is for anyone, and the API is open data.
 func (h *handlers) routes() {
 	rt := h.srv.Router
+	h.srv.SetListCounter(func(r *http.Request) int { return len(h.myList(r)) })
 	rt.Handle("GET /services", web.Public, h.search)
 	rt.Handle("GET /services/{id}", web.Public, h.show)
 	rt.Handle("GET /services/{id}/report-a-problem", web.Public, h.reportForm)
