@@ -1,6 +1,7 @@
 package directory_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -140,4 +141,31 @@ func TestHeaderLinksToMyListInChromium(t *testing.T) {
 		t.Errorf("on the home page, header link %q", got)
 	}
 	tab.Axe()
+}
+
+// The print view has a Print button with JavaScript on (and says how to
+// print without it), and prints numbers as text, not as "(Link: tel:…)".
+func TestPrintViewInChromium(t *testing.T) {
+	in := apptest.Start(t, store.SQLite)
+	b := webtest.New(t)
+	for _, js := range []bool{true, false} {
+		opts := []webtest.Option{}
+		if !js {
+			opts = append(opts, webtest.NoJS())
+		}
+		tab := b.Tab(t, opts...)
+		tab.Visit(in.URL + "/services?q=gambling")
+		tab.Click(".psu-card .psu-list-action button")
+		tab.Visit(in.URL + "/my-list/print")
+		tab.Axe()
+		shown := tab.Eval(`String(!document.querySelector('[data-psu-print]').hidden)`)
+		if shown != fmt.Sprint(js) {
+			t.Errorf("javascript %v: print button shown %s", js, shown)
+		}
+		tab.EmulatePrint()
+		after := tab.Eval(`Array.from(document.querySelectorAll('a')).map(a => getComputedStyle(a, '::after').content).filter(c => c.includes('Link')).join('|')`)
+		if after != "" {
+			t.Errorf("links print their addresses: %s", after)
+		}
+	}
 }

@@ -341,3 +341,18 @@ func (p *Tab) ScrollY() float64 {
 	p.t.Helper()
 	return eval[float64](p, "read the scroll", `window.scrollY`)
 }
+
+// EmulatePrint makes the tab lay the page out as it prints.
+func (p *Tab) EmulatePrint() {
+	p.t.Helper()
+	ctx, cancel := p.timeout()
+	defer cancel()
+	_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+	p.must("emulate print", err)
+}
+
+// Eval runs script in the page and returns its string result.
+func (p *Tab) Eval(script string) string {
+	p.t.Helper()
+	return eval[string](p, "evaluate", script)
+}
