@@ -103,6 +103,8 @@ type snapshot struct {
 	termNo     map[string]int32 // term number by id: its place in vocabulary.terms
 	vocabulary *vocabulary
 	reading    []readingDoc // the resources, in the directory's order
+	regions    [][]int32    // by doc: its region terms
+	ownDoc     atomic.Pointer[docOf]
 
 	// shown holds the listings result cards have shown at this
 	// generation, parsed, so that a page of results for a common need
@@ -263,6 +265,7 @@ func buildSnapshot(ctx context.Context, q store.Querier) (*snapshot, error) {
 		return nil, err
 	}
 	s.markReadOnly()
+	s.markRegions()
 	if err := s.readHours(ctx, q, rids); err != nil {
 		return nil, err
 	}

@@ -41,7 +41,7 @@ func (s *snapshot) placeRank(q *Query, ws []string, needs []needMatch) {
 		return
 	}
 	v := s.vocabulary
-	q.local = map[int32]bool{}
+	q.local = make([]bool, len(v.terms))
 	add := func(t *Term) {
 		if t == nil {
 			return
@@ -72,14 +72,39 @@ func (s *snapshot) placeRank(q *Query, ws []string, needs []needMatch) {
 	}
 }
 
-// docByID is the doc number of the service with id, or -1.
+// docByID is the doc number of the service with id, or -1. The answer for
+// the last id asked is kept: it is always the unit's own service.
 func (s *snapshot) docByID(id string) int32 {
+	if c := s.ownDoc.Load(); c != nil && c.id == id {
+		return c.doc
+	}
+	doc := int32(-1)
 	for i := range s.docs {
 		if s.docs[i].id == id {
-			return int32(i)
+			doc = int32(i)
+			break
 		}
 	}
-	return -1
+	s.ownDoc.Store(&docOf{id, doc})
+	return doc
+}
+
+type docOf struct {
+	id  string
+	doc int32
+}
+
+// markRegions keeps each service's region terms apart, so that deciding
+// whether it is for somewhere else reads one or two numbers.
+func (s *snapshot) markRegions() {
+	s.regions = make([][]int32, len(s.docs))
+	for doc := range s.docs {
+		for _, t := range s.docs[doc].terms {
+			if s.vocabulary.terms[t].TaxonomyName == TaxRegions {
+				s.regions[doc] = append(s.regions[doc], t)
+			}
+		}
+	}
 }
 
 // away reports whether doc serves only places outside the unit's area: it
@@ -88,17 +113,13 @@ func (f *filter) away(s *snapshot, doc int32) bool {
 	if f.local == nil {
 		return false
 	}
-	regions := false
-	for _, t := range s.docs[doc].terms {
-		if s.vocabulary.terms[t].TaxonomyName != TaxRegions {
-			continue
-		}
+	rs := s.regions[doc]
+	for _, t := range rs {
 		if f.local[t] {
 			return false
 		}
-		regions = true
 	}
-	return regions
+	return len(rs) > 0
 }
 
 // Settings a unit sets for itself (in the settings table, read through

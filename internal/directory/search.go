@@ -50,7 +50,7 @@ type Query struct {
 	exhaustive bool
 
 	// Worked out by placeRank from Home, Own and the text.
-	local map[int32]bool
+	local []bool
 	own   int32
 }
 
@@ -213,12 +213,12 @@ type searchWords struct {
 
 // filter is a Query's filters, resolved against the snapshot.
 type filter struct {
-	local    map[int32]bool // region terms that count as the unit's area; nil ranks by no place
-	own      int32          // the unit's own service to put first, or -1
-	flags    uint8          // flags a service must have
-	narrow   bool           // any filter below is set
-	sets     [][]int32      // each must be met by one of its terms
-	nothing  bool           // a set names no term the directory has
+	local    []bool    // by term number: the region terms that count as the unit's area; nil ranks by no place
+	own      int32     // the unit's own service to put first, or -1
+	flags    uint8     // flags a service must have
+	narrow   bool      // any filter below is set
+	sets     [][]int32 // each must be met by one of its terms
+	nothing  bool      // a set names no term the directory has
 	taxonomy string
 	org      string
 	after    time.Time
@@ -296,42 +296,34 @@ func (f *filter) keep(s *snapshot, doc int32) bool {
 // first when a need it exists for is chosen, then the services for the
 // unit's area, then those only for somewhere else, each by name.
 func (s *snapshot) browse(q Query, f *filter, res *Results) {
-	var own, local, away []int32
-	placed := f.local != nil || f.own >= 0
-	visit := func(doc int32) {
-		if !f.keep(s, doc) {
-			return
-		}
-		if placed {
-			switch {
-			case doc == f.own:
-				own = append(own, doc)
-			case f.away(s, doc):
-				away = append(away, doc)
-			default:
-				local = append(local, doc)
-			}
-			return
-		}
+	// The unit's own service, when a need it exists for is chosen, is
+	// first; services for somewhere else are kept aside for the end.
+	page := func(doc int32, away bool) {
 		if res.Total >= q.Offset && res.Total < q.Offset+q.Limit {
 			res.IDs = append(res.IDs, s.docs[doc].id)
+			if away {
+				res.markAway(s.docs[doc].id)
+			}
 		}
 		res.Total++
 	}
-	defer func() {
-		if !placed {
+	if f.own >= 0 && f.keep(s, f.own) {
+		page(f.own, false)
+	}
+	var away []int32
+	visit := func(doc int32) {
+		if doc == f.own || !f.keep(s, doc) {
 			return
 		}
-		for i, l := range [][]int32{own, local, away} {
-			for _, doc := range l {
-				if res.Total >= q.Offset && res.Total < q.Offset+q.Limit {
-					res.IDs = append(res.IDs, s.docs[doc].id)
-					if i == 2 {
-						res.markAway(s.docs[doc].id)
-					}
-				}
-				res.Total++
-			}
+		if f.away(s, doc) {
+			away = append(away, doc)
+			return
+		}
+		page(doc, false)
+	}
+	defer func() {
+		for _, doc := range away {
+			page(doc, true)
 		}
 	}()
 	if f.nothing {
