@@ -107,6 +107,8 @@ func (h *handlers) routes() {
 	rt.Handle("GET /my-list/print", web.Public, h.print)
 	rt.Handle("POST /my-list/email", web.Public, h.email)
 	rt.Handle("GET /directory.css", web.Public, serveCSS)
+	rt.Handle("GET /admin/settings/search", web.Administrator, h.placeSettings)
+	rt.Handle("POST /admin/settings/search", web.Administrator, h.savePlaceSettings)
 	h.apiRoutes()
 }
 
