@@ -74,8 +74,9 @@ type indexed struct {
 // Flags of a service, kept apart from the rest so that checking them for
 // the thousands of services a need matches reads one compact array.
 const (
-	flagUsable  uint8 = 1 << iota // active or temporarily closed
-	flagOpen24h                   // open every minute of every day
+	flagUsable   uint8 = 1 << iota // active or temporarily closed
+	flagOpen24h                    // open every minute of every day
+	flagReadOnly                   // reached only as online information: nobody to contact
 )
 
 // snapshot is the index at one generation. It never changes once built.
@@ -102,6 +103,8 @@ type snapshot struct {
 	termNo     map[string]int32 // term number by id: its place in vocabulary.terms
 	vocabulary *vocabulary
 	reading    []readingDoc // the resources, in the directory's order
+	regions    [][]int32    // by doc: its region terms
+	ownDoc     atomic.Pointer[docOf]
 
 	// shown holds the listings result cards have shown at this
 	// generation, parsed, so that a page of results for a common need
@@ -261,6 +264,8 @@ func buildSnapshot(ctx context.Context, q store.Querier) (*snapshot, error) {
 	if err := s.readTerms(ctx, q, rids); err != nil {
 		return nil, err
 	}
+	s.markReadOnly()
+	s.markRegions()
 	if err := s.readHours(ctx, q, rids); err != nil {
 		return nil, err
 	}
@@ -517,6 +522,29 @@ func (s *snapshot) buildDeletes() {
 		}
 		for _, d := range deletes(w, maxDistance(n)) {
 			s.deletes[d] = append(s.deletes[d], int32(i))
+		}
+	}
+}
+
+// markReadOnly flags the services whose only way in is online information
+// (a web page of resources): among services as relevant, those a person
+// can contact rank first.
+func (s *snapshot) markReadOnly() {
+	for doc := range s.docs {
+		online, other := false, false
+		for _, t := range s.docs[doc].terms {
+			term := &s.vocabulary.terms[t]
+			if term.TaxonomyName != TaxAccess {
+				continue
+			}
+			if term.Code == "online-information" {
+				online = true
+			} else {
+				other = true
+			}
+		}
+		if online && !other {
+			s.flags[doc] |= flagReadOnly
 		}
 	}
 }

@@ -58,5 +58,9 @@ func (h *handlers) update(w http.ResponseWriter, r *http.Request) {
 		h.setList(r, append(ids, id))
 		h.flash(r, name+" is on your list.")
 	}
+	// Back to the same card, so the reader stays where they were.
+	if strings.HasPrefix(back, "/services?") || back == "/services" || back == "/my-list" {
+		back += "#service-" + id
+	}
 	http.Redirect(w, r, back, http.StatusSeeOther)
 }

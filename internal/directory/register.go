@@ -96,6 +96,7 @@ func pageFiles() (fs.FS, error) {
 // directory is for anyone, and the API is open data.
 func (h *handlers) routes() {
 	rt := h.srv.Router
+	h.srv.SetListCounter(func(r *http.Request) int { return len(h.myList(r)) })
 	rt.Handle("GET /services", web.Public, h.search)
 	rt.Handle("GET /services/{id}", web.Public, h.show)
 	rt.Handle("GET /services/{id}/report-a-problem", web.Public, h.reportForm)
@@ -106,6 +107,8 @@ func (h *handlers) routes() {
 	rt.Handle("GET /my-list/print", web.Public, h.print)
 	rt.Handle("POST /my-list/email", web.Public, h.email)
 	rt.Handle("GET /directory.css", web.Public, serveCSS)
+	rt.Handle("GET /admin/settings/search", web.Administrator, h.placeSettings)
+	rt.Handle("POST /admin/settings/search", web.Administrator, h.savePlaceSettings)
 	h.apiRoutes()
 }
 

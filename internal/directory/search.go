@@ -32,11 +32,26 @@ type Query struct {
 	// temporarily closed (the page says which).
 	Usable bool
 
+	// Home is where the unit works (region term codes: "london",
+	// "kent-surrey-and-sussex"). When set, services for it, the areas
+	// around it (England, the United Kingdom) and inside it, or with no
+	// region, come first; services only for somewhere else (another
+	// nation) come after them, unless the text names that place.
+	Home []string
+	// Own is the unit's own service and OwnFor what it exists for (needs
+	// term codes and phrases): a search naming one puts Own first.
+	Own    string
+	OwnFor []string
+
 	Offset, Limit int
 
 	// exhaustive sorts every candidate rather than keeping only the best
 	// Offset+Limit as they come; tests use it to check the two agree.
 	exhaustive bool
+
+	// Worked out by placeRank from Home, Own and the text.
+	local []bool
+	own   int32
 }
 
 // pageOffset is where page (from 1) of size results starts; a page too far
@@ -64,6 +79,9 @@ type Results struct {
 	// contact) about the needs named, by text or filter, or with every
 	// other word: ids, most relevant first. Every one, whatever the page.
 	Reading []string
+	// Away are the services on this page only for somewhere other than
+	// the unit's area (Query.Home): their cards say where.
+	Away map[string]bool
 }
 
 // maxSearchWords bounds the words a search reads; a pasted paragraph does
@@ -72,13 +90,18 @@ const maxSearchWords = 12
 
 // search runs query. Results are ranked, best first:
 //
+//  0. with Query.Home, services that serve the unit's area (or anywhere)
+//     before those only for somewhere else not named in the text; then
+//     the unit's own service (Query.Own) when the text names something it
+//     exists for (Query.OwnFor);
 //  1. when the text names a need marked priority_24h (crisis), services
 //     with that need that are open 24 hours;
 //  2. full-text matches whose name has every word searched for (as the
 //     start of one of its words);
 //  3. services with more of the needs the text names, then those for
 //     which a named need comes earlier among their needs (the directory
-//     lists a service's main need first), then those whose need was named
+//     lists a service's main need first), then those a person can contact
+//     before pages of online information, then those whose need was named
 //     earlier in the text;
 //  4. full-text relevance (bm25: names weigh most, then tags and
 //     organisation, then descriptions) on the words no synonym took;
@@ -103,6 +126,7 @@ func (s *snapshot) search(query Query) Results {
 	for _, n := range needs {
 		res.Needs = append(res.Needs, n.code)
 	}
+	s.placeRank(&query, ws, needs)
 	// text is every word that means something; rest, those no synonym
 	// phrase took.
 	var text, rest []string
@@ -189,6 +213,8 @@ type searchWords struct {
 
 // filter is a Query's filters, resolved against the snapshot.
 type filter struct {
+	local    []bool    // by term number: the region terms that count as the unit's area; nil ranks by no place
+	own      int32     // the unit's own service to put first, or -1
 	flags    uint8     // flags a service must have
 	narrow   bool      // any filter below is set
 	sets     [][]int32 // each must be met by one of its terms
@@ -202,7 +228,7 @@ type filter struct {
 }
 
 func (s *snapshot) filter(q Query) *filter {
-	f := &filter{taxonomy: q.TaxonomyID, org: q.OrganizationID, after: q.ModifiedAfter, openNow: q.OpenNow}
+	f := &filter{local: q.local, own: q.own, taxonomy: q.TaxonomyID, org: q.OrganizationID, after: q.ModifiedAfter, openNow: q.OpenNow}
 	if q.Usable {
 		f.flags |= flagUsable
 	}
@@ -265,16 +291,41 @@ func (f *filter) keep(s *snapshot, doc int32) bool {
 
 // browse lists services by name, for a query with no text. With term
 // filters, only the services of the smallest set are read.
+//
+// With a place to rank by (Query.Home), the unit's own service comes
+// first when a need it exists for is chosen, then the services for the
+// unit's area, then those only for somewhere else, each by name.
 func (s *snapshot) browse(q Query, f *filter, res *Results) {
-	visit := func(doc int32) {
-		if !f.keep(s, doc) {
-			return
-		}
+	// The unit's own service, when a need it exists for is chosen, is
+	// first; services for somewhere else are kept aside for the end.
+	page := func(doc int32, away bool) {
 		if res.Total >= q.Offset && res.Total < q.Offset+q.Limit {
 			res.IDs = append(res.IDs, s.docs[doc].id)
+			if away {
+				res.markAway(s.docs[doc].id)
+			}
 		}
 		res.Total++
 	}
+	if f.own >= 0 && f.keep(s, f.own) {
+		page(f.own, false)
+	}
+	var away []int32
+	visit := func(doc int32) {
+		if doc == f.own || !f.keep(s, doc) {
+			return
+		}
+		if f.away(s, doc) {
+			away = append(away, doc)
+			return
+		}
+		page(doc, false)
+	}
+	defer func() {
+		for _, doc := range away {
+			page(doc, true)
+		}
+	}()
 	if f.nothing {
 		return
 	}
@@ -308,6 +359,9 @@ func (s *snapshot) browse(q Query, f *filter, res *Results) {
 // candidate is one service a ranked search found, with what ranking reads.
 type candidate struct {
 	doc   int32
+	away  bool  // only for somewhere other than the unit's area
+	own   bool  // the unit's own service, for what it exists for
+	read  bool  // only online information, nobody to contact
 	p24   bool  // a 24-hour line for a need that puts those first
 	tier  bool  // a full-text match whose name has every word
 	n     int8  // how many of the named needs it has
@@ -319,6 +373,10 @@ type candidate struct {
 // before reports whether a ranks above b.
 func (a *candidate) before(b *candidate) bool {
 	switch {
+	case a.away != b.away:
+		return b.away
+	case a.own != b.own:
+		return a.own
 	case a.p24 != b.p24:
 		return a.p24
 	case a.tier != b.tier:
@@ -327,6 +385,8 @@ func (a *candidate) before(b *candidate) bool {
 		return a.n > b.n
 	case a.first != b.first:
 		return a.first < b.first
+	case a.read != b.read:
+		return b.read
 	case a.qpos != b.qpos:
 		return a.qpos < b.qpos
 	case a.rank != b.rank:
@@ -359,6 +419,9 @@ func (s *snapshot) ranked(q Query, f *filter, sw searchWords, needs []needMatch,
 			}
 			c.tier = t < len(tier) && tier[t] == c.doc
 		}
+		c.away = f.away(s, c.doc)
+		c.own = c.doc == f.own
+		c.read = s.flags[c.doc]&flagReadOnly != 0
 		res.Total++
 		top.add(c)
 	}
@@ -382,6 +445,9 @@ func (s *snapshot) ranked(q Query, f *filter, sw searchWords, needs []needMatch,
 	}
 	for _, c := range top.best(q.Offset) {
 		res.IDs = append(res.IDs, s.docs[c.doc].id)
+		if c.away {
+			res.markAway(s.docs[c.doc].id)
+		}
 	}
 }
 
@@ -745,4 +811,11 @@ func (s *selector) best(offset int) []candidate {
 		end = min(end, s.k)
 	}
 	return s.heap[offset:end]
+}
+
+func (r *Results) markAway(id string) {
+	if r.Away == nil {
+		r.Away = map[string]bool{}
+	}
+	r.Away[id] = true
 }

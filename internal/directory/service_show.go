@@ -1,6 +1,9 @@
 package directory
 
 import (
+	"strings"
+
+	"github.com/psu-project/psu/internal/settings"
 	"net/http"
 
 	"github.com/psu-project/psu/internal/directory/hsds"
@@ -21,6 +24,10 @@ type servicePage struct {
 	Flash        string
 	Back         string
 	ListCount    int
+	// SearchURL is the search (with its filters) the person came from,
+	// for the back link; "" when they did not come from one.
+	SearchURL string
+	Own       bool // the unit's own service: the page starts the eligibility check
 }
 
 // show is GET /services/{id}.
@@ -60,6 +67,15 @@ func (h *handlers) show(w http.ResponseWriter, r *http.Request) {
 		Back:         r.URL.RequestURI(),
 	}
 	p.Card.Back = p.Back
+	if from := web.SafeRedirectTarget(r.URL.Query().Get("from")); strings.HasPrefix(from, "/services?") {
+		p.SearchURL = from
+	}
+	own, err := settings.Get(ctx, h.db, KeyOwnService, DefaultOwnService)
+	if err != nil {
+		h.srv.ServerError(w, r, err)
+		return
+	}
+	p.Own = own == id
 	for _, a := range l.Service.ServiceAreas {
 		p.Areas = append(p.Areas, a.Name)
 	}

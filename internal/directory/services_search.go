@@ -57,7 +57,10 @@ type searchPage struct {
 	MoreReading int           // how many more there are than Reading shows
 	Flash       string
 	Back        string
-	ListCount   int
+	// Crisis is set when the text reads as crisis: the urgent care card
+	// comes before any result.
+	Crisis    bool
+	ListCount int
 }
 
 // searchParams is a /services address read and checked.
@@ -268,7 +271,12 @@ func (h *handlers) search(w http.ResponseWriter, r *http.Request) {
 		h.srv.Render(w, r, http.StatusUnprocessableEntity, "directory/search.html", web.Page{Title: "Find support", Form: form, Data: page})
 		return
 	}
-	res := snap.search(p.query(vocab))
+	q := p.query(vocab)
+	if err := h.place(ctx, &q, p.where); err != nil {
+		h.srv.ServerError(w, r, err)
+		return
+	}
+	res := snap.search(q)
 	page.Total = res.Total
 	page.Pages = (res.Total + pageSize - 1) / pageSize
 	if p.page > max(page.Pages, 1) {
@@ -283,6 +291,7 @@ func (h *handlers) search(w http.ResponseWriter, r *http.Request) {
 		page.NextURL, page.NextPage = servicesURL(p.values(p.page+1)), p.page+1
 	}
 	page.Corrected = res.Corrected
+	page.Crisis = slices.Contains(res.Needs, "crisis")
 	for _, c := range res.Needs {
 		if t := vocab.byCode[c]; t != nil {
 			page.ReadAs = append(page.ReadAs, t.Name)
@@ -297,6 +306,9 @@ func (h *handlers) search(w http.ResponseWriter, r *http.Request) {
 	}
 	for i := range page.Results {
 		page.Results[i].Back = page.Back
+		page.Results[i].Away = res.Away[page.Results[i].ID]
+		page.Results[i].Own = page.Results[i].ID == q.Own
+		page.Results[i].URL += "?from=" + url.QueryEscape(page.Back+"#service-"+page.Results[i].ID)
 	}
 	if !page.Searched {
 		page.BrowseNeeds = options(vocab.in(TaxNeeds))

@@ -25,6 +25,9 @@ type cardView struct {
 	Closed                 bool   // temporarily closed
 	InList                 bool
 	Back                   string // where the list buttons return to
+	Away                   bool   // only for somewhere other than the unit's area: the card says where
+	Own                    bool   // the unit's own service: the card leads to the eligibility check
+	Website                string // the service's own website, for a card without a phone
 }
 
 // termNames joins the names of a listing's terms in one taxonomy.
@@ -47,6 +50,7 @@ func cardFor(l listing, inList map[string]bool) cardView {
 		Open24h:      l.Open24h,
 		Closed:       l.Service.Status == hsds.StatusTemporarilyClosed,
 		InList:       inList[l.Service.ID],
+		Website:      l.Service.URL,
 	}
 	if !l.Assured.IsZero() {
 		c.Checked = l.Assured.Format("2 January 2006")

@@ -151,7 +151,7 @@ func TestMyList(t *testing.T) {
 		expect(t, "empty list", c.Get("/my-list"), 200, "Your list is empty")
 
 		res := c.Post("/my-list", url.Values{"id": {sdtID}, "action": {"add"}, "back": {"/services?q=alcohol"}})
-		if res.StatusCode != 303 || res.Header.Get("Location") != "/services?q=alcohol" {
+		if res.StatusCode != 303 || res.Header.Get("Location") != "/services?q=alcohol#service-"+sdtID {
 			t.Fatalf("add: %d %s", res.StatusCode, res.Header.Get("Location"))
 		}
 		expect(t, "back on the results", c.Get("/services?q=alcohol"), 200, "Sick Doctors Trust is on your list.", "Remove from my list")

@@ -269,3 +269,25 @@ func TestQuestionPagesOfferTheEngineOptions(t *testing.T) {
 		t.Errorf("options %v, want %v", values, want)
 	}
 }
+
+// Who can apply names every exclusion of the source, each with where to go
+// instead, as directory pages that exist.
+func TestWhoCanApplyNamesEveryExclusion(t *testing.T) {
+	in := apptest.Start(t, store.SQLite)
+	c := in.Client(t)
+	body := c.Get("/who-can-apply").Body
+	for _, want := range []string{"(SAS) doctors", "after CCT", "Foundation doctors in Kent, Surrey and Sussex",
+		"Londonwide Medical Committee", "British Medical Association", "NHS Practitioner Health", "KSS Professional Support &amp; Wellbeing Service"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("who can apply lacks %q", want)
+		}
+	}
+	for _, id := range []string{"01a2011f-88d1-7e13-91f2-48654848bbdd", "01a2011f-88d1-7ea9-83ab-1850863fa274", "01a2011f-88d1-7eb1-af27-fe9ce86bdae6", "01a2011f-88d1-7eb6-9e27-9db58eb84fa8"} {
+		if !strings.Contains(body, `href="/services/`+id+`"`) {
+			t.Errorf("no link to %s", id)
+		}
+		if res := c.Get("/services/" + id); res.StatusCode != http.StatusOK {
+			t.Errorf("/services/%s → %d", id, res.StatusCode)
+		}
+	}
+}

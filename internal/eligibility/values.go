@@ -154,6 +154,7 @@ var questions = []Question{
 	{Name: QuestionBand, Title: "What is your Agenda for Change band?", Hint: "If you are band 8a, 8b, 8c or 8d, choose band 8.",
 		Error: "Select your band."},
 	{Name: QuestionTrainingNumber, Title: "Do you hold a London or Kent, Surrey and Sussex training number?",
+		Hint:  "This is the training number you were given when you started your training programme. You will find it on your offer or appointment letter; if you cannot, your programme administrator can tell you.",
 		Error: "Select yes if you hold a London or Kent, Surrey and Sussex training number, or no if you do not."},
 }
 

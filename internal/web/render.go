@@ -115,6 +115,9 @@ type Page struct {
 	Bare bool
 	// Demo marks a database filled by psu demo: staff pages say so.
 	Demo bool
+	// ListCount is how many services the visitor's "My list" holds; the
+	// header links to it once there is one (see SetListCounter).
+	ListCount int
 }
 
 func (rd *Renderer) render(name string, p Page) ([]byte, error) {
@@ -162,6 +165,9 @@ func (s *Server) Render(w http.ResponseWriter, r *http.Request, status int, name
 	p.Principal = PrincipalFrom(r)
 	p.Path = r.URL.Path
 	p.Demo = s.demo.Load()
+	if f := s.listCounter.Load(); f != nil && !p.Bare {
+		p.ListCount = (*f)(r)
+	}
 	body, err := s.renderer.render(name, p)
 	if err != nil {
 		s.ServerError(w, r, err)
@@ -171,6 +177,10 @@ func (s *Server) Render(w http.ResponseWriter, r *http.Request, status int, name
 	w.WriteHeader(status)
 	w.Write(body)
 }
+
+// SetListCounter gives the header a way to count the services on the
+// visitor's list (the directory owns the list).
+func (s *Server) SetListCounter(f func(*http.Request) int) { s.listCounter.Store(&f) }
 
 // SetDemo says whether the database holds psu demo's made-up data, so every
 // staff page can say so.

@@ -40,9 +40,10 @@ type Server struct {
 	deniedTo map[Permission]string
 	// deniedPost answers a visitor's POST that lacks a permission, so what
 	// they typed is not simply lost (see HandleDeniedPost).
-	deniedPost map[Permission]http.HandlerFunc
-	metrics    *httpMetrics
-	demo       atomic.Bool
+	deniedPost  map[Permission]http.HandlerFunc
+	metrics     *httpMetrics
+	demo        atomic.Bool
+	listCounter atomic.Pointer[func(*http.Request) int]
 }
 
 // New builds a Server with its base routes (static assets, health, metrics)

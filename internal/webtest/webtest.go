@@ -100,6 +100,10 @@ func NoJS() Option { return func(o *tabOptions) { o.noJS = true } }
 // Phone opens a tab with a small-phone viewport (360×740).
 func Phone() Option { return func(o *tabOptions) { o.width, o.height = 360, 740 } }
 
+// Viewport opens a tab with a viewport of w × h CSS pixels, as a phone
+// (390 × 844) or a desktop shows the page.
+func Viewport(w, h int64) Option { return func(o *tabOptions) { o.width, o.height = w, h } }
+
 // Tab is one browser tab.
 type Tab struct {
 	t    testing.TB
@@ -296,4 +300,59 @@ func (p *Tab) AxeViolations() []Violation {
 func (p *Tab) ScriptsRan() bool {
 	p.t.Helper()
 	return eval[bool](p, "check scripts", `document.body.classList.contains('js-enabled')`)
+}
+
+// Box is where an element sits on the page, in CSS pixels from the top of
+// the document (not of the viewport).
+type Box struct {
+	Top, Bottom, Height, Width float64
+}
+
+// Boxes returns the box of every element matched by selector, in document
+// order.
+func (p *Tab) Boxes(selector string) []Box {
+	p.t.Helper()
+	sel, _ := json.Marshal(selector)
+	return eval[[]Box](p, "measure "+selector, `Array.from(document.querySelectorAll(`+string(sel)+`)).map(e => {
+		const r = e.getBoundingClientRect()
+		return {Top: r.top + window.scrollY, Bottom: r.bottom + window.scrollY, Height: r.height, Width: r.width}
+	})`)
+}
+
+// Box returns the box of the first element matched by selector; the test
+// fails when there is none.
+func (p *Tab) Box(selector string) Box {
+	p.t.Helper()
+	bs := p.Boxes(selector)
+	if len(bs) == 0 {
+		p.t.Fatalf("browser: no %s on %s", selector, p.safeURL())
+	}
+	return bs[0]
+}
+
+// ViewportHeight is the height of the tab's viewport in CSS pixels.
+func (p *Tab) ViewportHeight() float64 {
+	p.t.Helper()
+	return eval[float64](p, "read the viewport", `window.innerHeight`)
+}
+
+// ScrollY is how far the page is scrolled down, in CSS pixels.
+func (p *Tab) ScrollY() float64 {
+	p.t.Helper()
+	return eval[float64](p, "read the scroll", `window.scrollY`)
+}
+
+// EmulatePrint makes the tab lay the page out as it prints.
+func (p *Tab) EmulatePrint() {
+	p.t.Helper()
+	ctx, cancel := p.timeout()
+	defer cancel()
+	_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+	p.must("emulate print", err)
+}
+
+// Eval runs script in the page and returns its string result.
+func (p *Tab) Eval(script string) string {
+	p.t.Helper()
+	return eval[string](p, "evaluate", script)
 }
