@@ -46,8 +46,8 @@ type Store struct {
 	// Appointments, when set, gives the next appointment on the home page.
 	Appointments *appointments.Store
 	// Plans gives the issued summaries.
-	Plans *plans.Store
-	Outbox       *mail.Outbox
+	Plans  *plans.Store
+	Outbox *mail.Outbox
 	// BaseURL starts the links in e-mails.
 	BaseURL string
 	now     func() time.Time
