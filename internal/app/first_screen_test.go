@@ -31,6 +31,7 @@ var publicPages = map[string]string{
 	"GET /guidance/applicants":            "/guidance/applicants",
 	"GET /how-it-works":                   "/how-it-works",
 	"GET /my-list":                        "/my-list",
+	"GET /portal/sign-in":                 "/portal/sign-in",
 	"GET /privacy":                        "/privacy",
 	"GET /reading":                        "/reading",
 	"GET /referrers":                      "/referrers",

@@ -163,13 +163,21 @@ func (s *Store) Queue(ctx context.Context, v Viewer, f Filter, now time.Time) (Q
 		where, args = append(where, `c.region = ?`), append(args, f.Region)
 	}
 	running := `c.status = 'new' AND c.responded_at IS NULL AND c.clock_paused_at IS NULL AND c.response_due IS NOT NULL`
+	// The running clocks are read newest first from cases_running_opened,
+	// which holds the due date. SQLite would rather take the due dates'
+	// range from cases_clock_running and sort every match, so there the
+	// comparison is written +due, which keeps it off an index.
+	due := `c.response_due`
+	if s.DB.Engine() == store.SQLite {
+		due = `+c.response_due`
+	}
 	switch f.Clock {
 	case ClockOverdue:
-		where, args = append(where, running+` AND c.response_due < ?`), append(args, workdays.StartOfDay(now))
+		where, args = append(where, running+` AND `+due+` < ?`), append(args, workdays.StartOfDay(now))
 	case ClockDueSoon:
-		where, args = append(where, running+` AND c.response_due >= ? AND c.response_due <= ?`), append(args, workdays.StartOfDay(now), amberFrom(clock, now))
+		where, args = append(where, running+` AND `+due+` >= ? AND `+due+` <= ?`), append(args, workdays.StartOfDay(now), amberFrom(clock, now))
 	case ClockOnTrack:
-		where, args = append(where, running+` AND c.response_due > ?`), append(args, amberFrom(clock, now))
+		where, args = append(where, running+` AND `+due+` > ?`), append(args, amberFrom(clock, now))
 	case ClockPaused:
 		where = append(where, `c.status = 'new' AND c.responded_at IS NULL AND c.clock_paused_at IS NOT NULL`)
 	case ClockMet:
@@ -177,9 +185,23 @@ func (s *Store) Queue(ctx context.Context, v Viewer, f Filter, now time.Time) (Q
 	case ClockLate:
 		where = append(where, `c.responded_at IS NOT NULL AND c.responded_at > c.response_due`)
 	case ClockReviewDue:
-		// plans.review_due is a London date written 2006-01-02.
-		where, args = append(where, `c.status NOT IN ('closed', 'withdrawn', 'not_eligible', 'merged')
-			AND c.id IN (SELECT case_id FROM plans WHERE review_due <= ?)`), append(args, now.In(workdays.London).Format(time.DateOnly))
+		// plans.review_due is a London date written 2006-01-02. The plans
+		// carry their case's opening time, so unless a topic already
+		// drives the read, the plans' index gives the queue's order.
+		live := `c.status NOT IN ('closed', 'withdrawn', 'not_eligible', 'merged')`
+		day := now.In(workdays.London).Format(time.DateOnly)
+		if f.Topic == "" {
+			from = `plans p JOIN cases c ON c.id = p.case_id`
+			where, args = append(where, live+` AND p.review_due IS NOT NULL AND p.review_due <= ?`), append(args, day)
+			switch f.Sort {
+			case "":
+				order = `p.opened_at DESC, p.case_id DESC`
+			case "oldest":
+				order = `p.opened_at, p.case_id`
+			}
+		} else {
+			where, args = append(where, live+` AND EXISTS (SELECT 1 FROM plans p WHERE p.case_id = c.id AND p.review_due <= ?)`), append(args, day)
+		}
 	}
 	q := `SELECT ` + prefixed("c.", caseColumns) + `, COALESCE(u.name, ''),
 		EXISTS (SELECT 1 FROM case_conflicts cc WHERE cc.case_id = c.id AND cc.user_id = ?)

@@ -53,7 +53,7 @@ var UnderCaseKeys = []string{
 	"appointments.details", "appointments.next_step",
 	"plan_goals.title", "plan_actions.what", "plan_actions.who", "plan_services.service",
 	"summary_drafts.discussed", "summary_drafts.agreed", "summary_drafts.preview",
-	"summaries.content", "summaries.pdf",
+	"summaries.content", "summaries.pdf", "consents.recipient_sealed",
 }
 
 // NotSealed are byte columns that are not sealed values. Session data is

@@ -152,8 +152,8 @@ func (s *Store) Plan(ctx context.Context, q store.Querier, c *cases.Case) (*Plan
 // ensurePlan makes sure c has a plans row, and marks it changed.
 func ensurePlan(ctx context.Context, tx *store.Tx, c *cases.Case) error {
 	now := store.Now()
-	_, err := tx.ExecContext(ctx, `INSERT INTO plans (case_id, updated_at) VALUES (?, ?)
-		ON CONFLICT (case_id) DO UPDATE SET updated_at = excluded.updated_at`, c.ID, now)
+	_, err := tx.ExecContext(ctx, `INSERT INTO plans (case_id, opened_at, updated_at) VALUES (?, ?, ?)
+		ON CONFLICT (case_id) DO UPDATE SET updated_at = excluded.updated_at`, c.ID, c.OpenedAt, now)
 	if err != nil {
 		return fmt.Errorf("plans: plan: %w", err)
 	}

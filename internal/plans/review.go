@@ -14,7 +14,7 @@ const EventReview = "review"
 // ReviewDueSQL is the condition, on the queue's cases table aliased c,
 // that keeps open cases whose review date has come; its one parameter is
 // today's London date (DayOf(now)). The queue's "Review due" filter uses
-// it, and plans_review_due indexes it.
+// it (reading from the plans' side, in order, by plans_review_opened).
 const ReviewDueSQL = `c.status NOT IN ('closed', 'withdrawn', 'not_eligible', 'merged') AND c.id IN (SELECT case_id FROM plans WHERE review_due <= ?)`
 
 // SetReview sets the date to review case caseID with the trainee, or clears

@@ -44,7 +44,7 @@ func (s *Store) SeedAll(ctx context.Context, tx *store.Tx, seeds []SeedPlan) err
 		if sp.Review != "" {
 			review = string(sp.Review)
 		}
-		plans = append(plans, []any{c.ID, review, sp.At})
+		plans = append(plans, []any{c.ID, c.OpenedAt, review, sp.At})
 		for gi, g := range sp.Goals {
 			gid := store.NewID()
 			title, err := s.Cases.SealFor(c, g.Title, "plan_goals.title:"+gid)
@@ -71,7 +71,7 @@ func (s *Store) SeedAll(ctx context.Context, tx *store.Tx, seeds []SeedPlan) err
 		cols  []string
 		rows  [][]any
 	}{
-		{"plans", []string{"case_id", "review_due", "updated_at"}, plans},
+		{"plans", []string{"case_id", "opened_at", "review_due", "updated_at"}, plans},
 		{"plan_goals", []string{"id", "case_id", "position", "title", "created_at", "created_by"}, goals},
 		{"plan_actions", []string{"id", "goal_id", "case_id", "what", "who", "due", "status", "created_at", "updated_at"}, actions},
 	} {
