@@ -55,28 +55,19 @@ func (s *Store) Find(ctx context.Context, v Viewer, text string, now time.Time) 
 	if err != nil {
 		return nil, err
 	}
-	var out []Row
-	for _, id := range ids {
-		c, err := s.Get(ctx, s.DB, id)
-		if err != nil {
-			return nil, err
-		}
-		if !v.Lead && c.AssignedTo != v.UserID {
-			continue
-		}
-		r := Row{Case: c, Clock: ClockOf(c, clock, now)}
-		if r.Conflicted, err = s.Conflicted(ctx, s.DB, c.ID, v.UserID); err != nil {
-			return nil, err
-		}
-		r.Hidden = r.Conflicted || (c.Restricted && c.AssignedTo != v.UserID)
-		if !r.Hidden {
-			if r.Name, err = s.Name(c); err != nil {
-				return nil, err
-			}
-		}
-		out = append(out, r)
+	if len(ids) == 0 {
+		return nil, nil
 	}
-	return out, nil
+	q := selectRows + ` FROM cases c LEFT JOIN users u ON u.id = c.assigned_to
+		WHERE c.id IN (` + strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ") + `)`
+	args := []any{v.UserID}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	if !v.Lead {
+		q, args = q+` AND c.assigned_to = ?`, append(args, v.UserID)
+	}
+	return s.rows(ctx, v, clock, now, q+` ORDER BY c.opened_at DESC, c.id DESC`, args...)
 }
 
 // matching returns the cases indexed under every one of blinds, newest

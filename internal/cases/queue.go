@@ -163,26 +163,32 @@ func (s *Store) Queue(ctx context.Context, v Viewer, f Filter, now time.Time) (Q
 		where, args = append(where, `c.region = ?`), append(args, f.Region)
 	}
 	running := `c.status = 'new' AND c.responded_at IS NULL AND c.clock_paused_at IS NULL AND c.response_due IS NOT NULL`
-	// The running clocks are read newest first from cases_running_opened,
-	// which holds the due date. SQLite would rather take the due dates'
-	// range from cases_clock_running and sort every match, so there the
-	// comparison is written +due, which keeps it off an index.
-	due := `c.response_due`
-	if s.DB.Engine() == store.SQLite {
-		due = `+c.response_due`
+	// Each clock filter has a partial index in the queue's order
+	// (migration 0020). SQLite's planner, working from sampled statistics,
+	// can prefer to walk every new case or to sort every match, so there
+	// the read names its index; PostgreSQL chooses these itself.
+	indexed := func(index string) {
+		if s.DB.Engine() == store.SQLite && f.Topic == "" {
+			from = `cases c INDEXED BY ` + index
+		}
 	}
 	switch f.Clock {
 	case ClockOverdue:
-		where, args = append(where, running+` AND `+due+` < ?`), append(args, workdays.StartOfDay(now))
+		indexed("cases_running_opened")
+		where, args = append(where, running+` AND c.response_due < ?`), append(args, workdays.StartOfDay(now))
 	case ClockDueSoon:
-		where, args = append(where, running+` AND `+due+` >= ? AND `+due+` <= ?`), append(args, workdays.StartOfDay(now), amberFrom(clock, now))
+		indexed("cases_running_opened")
+		where, args = append(where, running+` AND c.response_due >= ? AND c.response_due <= ?`), append(args, workdays.StartOfDay(now), amberFrom(clock, now))
 	case ClockOnTrack:
-		where, args = append(where, running+` AND `+due+` > ?`), append(args, amberFrom(clock, now))
+		indexed("cases_running_opened")
+		where, args = append(where, running+` AND c.response_due > ?`), append(args, amberFrom(clock, now))
 	case ClockPaused:
+		indexed("cases_paused_opened")
 		where = append(where, `c.status = 'new' AND c.responded_at IS NULL AND c.clock_paused_at IS NOT NULL`)
 	case ClockMet:
 		where = append(where, `c.responded_at IS NOT NULL AND c.responded_at <= c.response_due`)
 	case ClockLate:
+		indexed("cases_late_opened")
 		where = append(where, `c.responded_at IS NOT NULL AND c.responded_at > c.response_due`)
 	case ClockReviewDue:
 		// plans.review_due is a London date written 2006-01-02. The plans
@@ -192,6 +198,9 @@ func (s *Store) Queue(ctx context.Context, v Viewer, f Filter, now time.Time) (Q
 		day := now.In(workdays.London).Format(time.DateOnly)
 		if f.Topic == "" {
 			from = `plans p JOIN cases c ON c.id = p.case_id`
+			if s.DB.Engine() == store.SQLite {
+				from = `plans p INDEXED BY plans_review_opened JOIN cases c ON c.id = p.case_id`
+			}
 			where, args = append(where, live+` AND p.review_due IS NOT NULL AND p.review_due <= ?`), append(args, day)
 			switch f.Sort {
 			case "":
@@ -203,21 +212,39 @@ func (s *Store) Queue(ctx context.Context, v Viewer, f Filter, now time.Time) (Q
 			where, args = append(where, live+` AND EXISTS (SELECT 1 FROM plans p WHERE p.case_id = c.id AND p.review_due <= ?)`), append(args, day)
 		}
 	}
-	q := `SELECT ` + prefixed("c.", caseColumns) + `, COALESCE(u.name, ''),
-		EXISTS (SELECT 1 FROM case_conflicts cc WHERE cc.case_id = c.id AND cc.user_id = ?)
-		FROM ` + from + ` LEFT JOIN users u ON u.id = c.assigned_to`
+	q := selectRows + ` FROM ` + from + ` LEFT JOIN users u ON u.id = c.assigned_to`
 	args = append([]any{v.UserID}, args...)
 	if len(where) > 0 {
 		q += ` WHERE ` + strings.Join(where, ` AND `)
 	}
 	q += ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`
 	args = append(args, PageSize+1, (f.Page-1)*PageSize)
+	rows, err := s.rows(ctx, v, clock, now, q, args...)
+	if err != nil {
+		return Queue{}, err
+	}
+	out := Queue{Rows: rows}
+	if len(out.Rows) > PageSize {
+		out.Rows, out.More = out.Rows[:PageSize], true
+	}
+	return out, nil
+}
+
+// selectRows is the start of every query rows reads: the case, its
+// adviser's name and whether the viewer (the first argument) declared a
+// conflict on it.
+var selectRows = `SELECT ` + prefixed("c.", caseColumns) + `, COALESCE(u.name, ''),
+	EXISTS (SELECT 1 FROM case_conflicts cc WHERE cc.case_id = c.id AND cc.user_id = ?)`
+
+// rows runs q, which starts with selectRows, and makes each case a row of
+// the queue as v sees it: its clock, and its name unless it is hidden from v.
+func (s *Store) rows(ctx context.Context, v Viewer, clock *workdays.Clock, now time.Time, q string, args ...any) ([]Row, error) {
 	rows, err := s.DB.QueryContext(ctx, q, args...)
 	if err != nil {
-		return Queue{}, fmt.Errorf("cases: queue: %w", err)
+		return nil, fmt.Errorf("cases: queue: %w", err)
 	}
 	defer rows.Close()
-	var out Queue
+	var out []Row
 	for rows.Next() {
 		var r Row
 		var cols []any
@@ -226,24 +253,21 @@ func (s *Store) Queue(ctx context.Context, v Viewer, f Filter, now time.Time) (Q
 			return rows.Scan(cols...)
 		}))
 		if err != nil {
-			return Queue{}, fmt.Errorf("cases: queue: %w", err)
+			return nil, fmt.Errorf("cases: queue: %w", err)
 		}
 		r.Case = c
-		out.Rows = append(out.Rows, r)
+		out = append(out, r)
 	}
 	if err := rows.Err(); err != nil {
-		return Queue{}, fmt.Errorf("cases: queue: %w", err)
+		return nil, fmt.Errorf("cases: queue: %w", err)
 	}
-	if len(out.Rows) > PageSize {
-		out.Rows, out.More = out.Rows[:PageSize], true
-	}
-	for i := range out.Rows {
-		r := &out.Rows[i]
+	for i := range out {
+		r := &out[i]
 		r.Clock = ClockOf(r.Case, clock, now)
 		r.Hidden = r.Conflicted || (r.Case.Restricted && r.Case.AssignedTo != v.UserID)
 		if !r.Hidden {
 			if r.Name, err = s.Name(r.Case); err != nil {
-				return Queue{}, err
+				return nil, err
 			}
 		}
 	}

@@ -11,11 +11,6 @@ import (
 // EventReview is the timeline entry of a review date set or cleared.
 const EventReview = "review"
 
-// ReviewDueSQL is the condition, on the queue's cases table aliased c,
-// that keeps open cases whose review date has come; its one parameter is
-// today's London date (DayOf(now)). The queue's "Review due" filter uses
-// it (reading from the plans' side, in order, by plans_review_opened).
-const ReviewDueSQL = `c.status NOT IN ('closed', 'withdrawn', 'not_eligible', 'merged') AND c.id IN (SELECT case_id FROM plans WHERE review_due <= ?)`
 
 // SetReview sets the date to review case caseID with the trainee, or clears
 // it when due is "". A case whose summary has been sent moves to

@@ -278,14 +278,18 @@ func TestReviewAndClose(t *testing.T) {
 				t.Errorf("after setting a review the case is %s", st)
 			}
 			expect(t, "case page", a.Get("/cases/"+sc.Ref), http.StatusOK, "The review date is saved.", "Review due "+plans.DayOf(next).Long())
-			// The queue's filter condition finds it once the day comes, not before.
+			// The queue's "Review due" filter finds it once the day comes,
+			// not before: read from the plans' side, and with a topic too.
+			lead := cases.Viewer{UserID: sc.Adviser.ID, Lead: true}
 			for _, c := range []struct {
-				day  plans.Day
+				at   time.Time
 				want int
-			}{{plans.DayOf(time.Now()), 0}, {plans.DayOf(next), 1}} {
-				var n int
-				if err := store.Scan(in.App.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM cases c WHERE `+plans.ReviewDueSQL, string(c.day)), &n); err != nil || n != c.want {
-					t.Errorf("review due on %s: %d cases (%v), want %d", c.day, n, err, c.want)
+			}{{time.Now(), 0}, {next, 1}} {
+				for _, topic := range []string{"", "exams"} {
+					q, err := in.App.Cases.Queue(ctx, lead, cases.Filter{Clock: cases.ClockReviewDue, Topic: topic, Page: 1}, c.at)
+					if err != nil || len(q.Rows) != c.want || (c.want == 1 && q.Rows[0].Case.ID != sc.ID) {
+						t.Errorf("review due on %s (topic %q): %d cases (%v), want %d", c.at.Format(time.DateOnly), topic, len(q.Rows), err, c.want)
+					}
 				}
 			}
 
