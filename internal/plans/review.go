@@ -11,7 +11,6 @@ import (
 // EventReview is the timeline entry of a review date set or cleared.
 const EventReview = "review"
 
-
 // SetReview sets the date to review case caseID with the trainee, or clears
 // it when due is "". A case whose summary has been sent moves to
 // Follow-up: a review is planned.
