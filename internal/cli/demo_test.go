@@ -155,6 +155,44 @@ func TestDemo(t *testing.T) {
 			if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(res.Body, "%PDF-") {
 				t.Errorf("document: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
 			}
+			// Every case the lead may open without a reason opens, and the
+			// case part 2 made shows: a booked appointment, the plan, an
+			// issued summary as its PDF.
+			open, err := in.App.DB.QueryContext(ctx, `SELECT reference FROM cases WHERE status NOT IN ('notified', 'merged') AND NOT restricted
+				AND NOT EXISTS (SELECT 1 FROM case_conflicts x WHERE x.case_id = cases.id)`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var refs []string
+			for open.Next() {
+				var r string
+				open.Scan(&r)
+				refs = append(refs, r)
+			}
+			open.Close()
+			for _, r := range refs {
+				if res := lead.Get("/cases/" + r); res.StatusCode != http.StatusOK {
+					t.Errorf("case page %s: %d", r, res.StatusCode)
+				}
+			}
+			var booked, issued string
+			if err := store.Scan(in.App.DB.QueryRowContext(ctx, `SELECT c.reference FROM cases c JOIN appointments a ON a.case_id = c.id
+				WHERE a.status = 'booked' AND NOT c.restricted LIMIT 1`), &booked); err != nil {
+				t.Fatalf("no booked appointment: %v", err)
+			}
+			if res := lead.Get("/cases/" + booked); !strings.Contains(res.Body, "Cancel") {
+				t.Errorf("the booked case %s shows no appointment to change", booked)
+			}
+			if err := store.Scan(in.App.DB.QueryRowContext(ctx, `SELECT c.reference FROM cases c JOIN summaries s ON s.case_id = c.id
+				WHERE NOT c.restricted AND NOT EXISTS (SELECT 1 FROM case_conflicts x WHERE x.case_id = c.id) LIMIT 1`), &issued); err != nil {
+				t.Fatalf("no issued summary: %v", err)
+			}
+			if res := lead.Get("/cases/" + issued + "/plan"); res.StatusCode != http.StatusOK {
+				t.Errorf("plan of %s: %d", issued, res.StatusCode)
+			}
+			if res := lead.Get("/cases/" + issued + "/summaries/1/pdf"); res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Body, "%PDF-") {
+				t.Errorf("summary of %s: %d", issued, res.StatusCode)
+			}
 			c, err := in.App.Cases.ByReference(ctx, in.App.DB, ref)
 			if err != nil {
 				t.Fatal(err)

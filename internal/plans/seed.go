@@ -2,6 +2,7 @@ package plans
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -77,6 +78,78 @@ func (s *Store) SeedAll(ctx context.Context, tx *store.Tx, seeds []SeedPlan) err
 	} {
 		if err := store.InsertRows(ctx, tx, t.table, t.cols, t.rows); err != nil {
 			return fmt.Errorf("plans: seed %s: %w", t.table, err)
+		}
+	}
+	return nil
+}
+
+// SeedSummary is a written summary psu demo issues for a case it made up,
+// as version 1, after the plan SeedAll wrote for it.
+type SeedSummary struct {
+	Case *cases.Case
+	By   string // the adviser who issued it
+	At   time.Time
+	// Discussed and Agreed are what the adviser wrote.
+	Discussed, Agreed string
+}
+
+// SeedSummaries issues seeds inside tx as Issue would have at each At: the
+// document composed from what was written and the case's plan as seeded,
+// its PDF rendered, both sealed under the case's key, the draft kept, the
+// timeline entry written. No e-mail is queued.
+func (s *Store) SeedSummaries(ctx context.Context, tx *store.Tx, seeds []SeedSummary) error {
+	unit, err := UnitName(ctx, tx)
+	if err != nil {
+		return err
+	}
+	for _, sd := range seeds {
+		c := sd.Case
+		p, err := s.Plan(ctx, tx, c)
+		if err != nil {
+			return err
+		}
+		name, err := s.Cases.Name(c)
+		if err != nil {
+			return err
+		}
+		doc := compose(c, name, unit, s.BaseURL, DayOf(sd.At), sd.Discussed, sd.Agreed, p)
+		pdf, err := RenderPDF(doc, sd.At)
+		if err != nil {
+			return err
+		}
+		raw, err := json.Marshal(doc)
+		if err != nil {
+			return err
+		}
+		k, err := s.Cases.Key(c)
+		if err != nil {
+			return err
+		}
+		ds, err := s.Cases.SealFor(c, sd.Discussed, "summary_drafts.discussed:"+c.ID)
+		if err != nil {
+			return err
+		}
+		as, err := s.Cases.SealFor(c, sd.Agreed, "summary_drafts.agreed:"+c.ID)
+		if err != nil {
+			return err
+		}
+		id := store.NewID()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO summary_drafts (case_id, discussed, agreed, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)`,
+			c.ID, ds, as, sd.At, sd.By); err != nil {
+			return fmt.Errorf("plans: seed summary: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO summaries (id, case_id, version, issued_at, issued_by, content, pdf, mailed)
+			VALUES (?, ?, 1, ?, ?, ?, ?, ?)`, id, c.ID, sd.At, sd.By,
+			k.Seal(raw, "summaries.content:"+id), k.Seal(pdf, "summaries.pdf:"+id), c.ConsentCaseEmail); err != nil {
+			return fmt.Errorf("plans: seed summary: %w", err)
+		}
+		if err := s.Cases.AddEvent(ctx, tx, c, cases.Event{Kind: EventSummary, ActorID: sd.By, At: sd.At, Detail: "Written summary issued"}, ""); err != nil {
+			return err
+		}
+		if c.ConsentCaseEmail {
+			if err := s.Cases.AddEvent(ctx, tx, c, cases.Event{Kind: cases.EventMail, At: sd.At, Detail: "Your written summary is ready"}, ""); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -73,5 +73,8 @@ func (w *writer) writePlans(ctx context.Context, tx *store.Tx, cs []*cases.Case)
 		}
 		seeds = append(seeds, sp)
 	}
-	return w.plans.SeedAll(ctx, tx, seeds)
+	if err := w.plans.SeedAll(ctx, tx, seeds); err != nil {
+		return err
+	}
+	return w.writeSummaries(ctx, tx, seeds)
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"github.com/psu-project/psu/internal/application"
+	"github.com/psu-project/psu/internal/appointments"
 	"github.com/psu-project/psu/internal/audit"
 	"github.com/psu-project/psu/internal/auth"
 	"github.com/psu-project/psu/internal/cases"
@@ -116,13 +117,18 @@ func Run(ctx context.Context, db *store.DB, sealer *seal.Sealer, opts Options) (
 		return Result{}, err
 	}
 	res := Result{}
-	var ids []string
+	var ids, rooms []string
+	cstore := &cases.Store{DB: db, Sealer: sealer}
+	appts := &appointments.Store{DB: db, Cases: cstore}
 	err = db.Tx(ctx, func(tx *store.Tx) error {
 		if err := refuseUsed(ctx, tx); err != nil {
 			return err
 		}
 		res.Staff, ids, err = createStaff(ctx, tx, sealer, opts)
 		if err != nil {
+			return err
+		}
+		if rooms, err = seedUnit(ctx, tx, appts, ids[2:], opts.Now); err != nil {
 			return err
 		}
 		return settings.Set(ctx, tx, demo.Key, "true", "")
@@ -141,9 +147,8 @@ func Run(ctx context.Context, db *store.DB, sealer *seal.Sealer, opts Options) (
 	}
 	g := &gen{r: rand.New(rand.NewPCG(2026, 12)), now: opts.Now, clock: clock, days: cset.Days,
 		office: workdays.NewClock(workdays.Working, holidays), lead: ids[1], advisers: ids[2:], profiles: profiles, refs: map[string]bool{}}
-	cstore := &cases.Store{DB: db, Sealer: sealer}
 	w := &writer{cases: cstore, apps: &application.Store{DB: db, Sealer: sealer}, sealer: sealer,
-		plans: &plans.Store{DB: db, Cases: cstore}, now: opts.Now}
+		plans: &plans.Store{DB: db, Cases: cstore}, appts: appts, rooms: rooms, now: opts.Now}
 	core := g.corePlans()
 	var pending []story
 	made := 0
@@ -275,8 +280,13 @@ type writer struct {
 	cases  *cases.Store
 	apps   *application.Store
 	plans  *plans.Store
+	appts  *appointments.Store
 	sealer *seal.Sealer
 	now    time.Time
+	rooms  []string // the unit's rooms, for appointments face to face
+	// summaries is how many written summaries have been issued so far.
+	summaries int
+	counts    map[string]int // cases of each kind seen so far (nth)
 }
 
 func (w *writer) write(ctx context.Context, tx *store.Tx, stories []story) error {
@@ -316,6 +326,9 @@ func (w *writer) write(ctx context.Context, tx *store.Tx, stories []story) error
 		}
 	}
 	if err := w.apps.SeedAll(ctx, tx, apps); err != nil {
+		return err
+	}
+	if err := w.writeAppointments(ctx, tx, cs); err != nil {
 		return err
 	}
 	return w.writePlans(ctx, tx, cs)

@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/psu-project/psu/internal/auth"
+	"github.com/psu-project/psu/internal/cases"
 	"github.com/psu-project/psu/internal/eligibility"
+	"github.com/psu-project/psu/internal/plans"
 	"github.com/psu-project/psu/internal/seal"
 	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/store/storetest"
@@ -70,6 +72,33 @@ func TestRunTellsOnlyPossibleStories(t *testing.T) {
 		store.Scan(db.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(DISTINCT status) FROM cases`), &n, &statuses)
 		if res.Cases != 2500 || n != 2500 || statuses != 11 || len(res.Staff) != 5 {
 			t.Errorf("made %d cases (%d stored, %d statuses), %d staff", res.Cases, n, statuses, len(res.Staff))
+		}
+		// Appointments in every state and every way of meeting; each Booked
+		// case has exactly one appointment to come.
+		var kinds, hows, missing int
+		store.Scan(db.QueryRowContext(ctx, `SELECT COUNT(DISTINCT status || cancelled_by), COUNT(DISTINCT how) FROM appointments`), &kinds, &hows)
+		store.Scan(db.QueryRowContext(ctx, `SELECT COUNT(*) FROM cases c WHERE c.status = 'booked' AND (SELECT COUNT(*) FROM appointments a
+			WHERE a.case_id = c.id AND a.status = 'booked' AND a.starts_at > ?) <> 1`, store.Now()), &missing)
+		if kinds != 5 || hows != 4 || missing != 0 {
+			t.Errorf("appointments: %d states (booked, attended, missed, cancelled by each), %d ways of meeting; %d booked cases without one to come", kinds, hows, missing)
+		}
+		// Written summaries, as many as the cap, each one a PDF that opens.
+		cs := &cases.Store{DB: db, Sealer: sl}
+		ps := &plans.Store{DB: db, Cases: cs}
+		var summaries int
+		var caseID string
+		store.Scan(db.QueryRowContext(ctx, `SELECT COUNT(*), MIN(case_id) FROM summaries`), &summaries, &caseID)
+		if summaries != demoSummaries {
+			t.Errorf("%d written summaries, want %d", summaries, demoSummaries)
+		} else {
+			c, err := cs.Get(ctx, db, caseID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			doc, pdf, err := ps.Summary(ctx, c, 1)
+			if err != nil || doc.Reference != c.Reference || !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+				t.Errorf("a demo summary: %v", err)
+			}
 		}
 		if len(progress) != 4 || progress[3] != 2500 {
 			t.Errorf("progress %v", progress)
