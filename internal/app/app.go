@@ -163,6 +163,7 @@ func build(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logge
 		return nil, err
 	}
 	a.Appointments = &appointments.Store{DB: db, Cases: a.Cases, Outbox: a.Outbox, From: cfg.SMTP.From, BaseURL: cfg.BaseURL.String()}
+	a.Cases.OnEnd = append(a.Cases.OnEnd, a.Appointments.EndCase)
 	if err := appointments.Register(srv, gate, a.Appointments); err != nil {
 		return nil, err
 	}

@@ -77,10 +77,21 @@ func (s *Store) move(ctx context.Context, tx *store.Tx, v Viewer, c *Case, to St
 	}
 
 	e := Event{Kind: EventStatus, ActorID: v.UserID, At: now, FromStatus: from, ToStatus: to, Detail: detail}
+	var err error
 	if reason != "" {
-		return s.sealedEvent(ctx, tx, c, e, reason)
+		err = s.sealedEvent(ctx, tx, c, e, reason)
+	} else {
+		err = event(ctx, tx, c, e)
 	}
-	return event(ctx, tx, c, e)
+	if err != nil || !from.Open() || to.Open() {
+		return err
+	}
+	for _, f := range s.OnEnd {
+		if err := f(ctx, tx, v, c); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func checkText(field, label, v string, max int, required bool) (string, error) {

@@ -26,6 +26,10 @@ type Store struct {
 	// ("close": the plan room's, which also queues the feedback request);
 	// the status page then sends people there instead of closing itself.
 	CloseVia string
+	// OnEnd run inside the transaction that ends a case (closed,
+	// withdrawn, not eligible or merged), after its status is set: the
+	// appointments room cancels what was still to come.
+	OnEnd []func(ctx context.Context, tx *store.Tx, v Viewer, c *Case) error
 }
 
 // outcomes is the list a case may close with.
