@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -42,6 +43,14 @@ func (s *Store) Find(ctx context.Context, v Viewer, text string, now time.Time) 
 		if len(words) == 0 || len(words) > 8 {
 			return nil, nil
 		}
+		// The longest word first: it leads the read (see matching).
+		slices.SortFunc(words, func(a, b string) int {
+			if len(a) != len(b) {
+				return len(b) - len(a)
+			}
+			return strings.Compare(a, b)
+		})
+		words = slices.Compact(words)
 		blinds := make([]string, len(words))
 		for i, w := range words {
 			blinds[i] = s.Sealer.Blind(w, "case.name.word")
@@ -71,17 +80,17 @@ func (s *Store) Find(ctx context.Context, v Viewer, text string, now time.Time) 
 }
 
 // matching returns the cases indexed under every one of blinds, newest
-// first, at most 50.
+// first, at most 50. It reads in order from the first blind's entries
+// (the longest word of a name, likely the rarest) and keeps the cases that
+// also carry every other.
 func (s *Store) matching(ctx context.Context, blinds []string) ([]string, error) {
-	ph := strings.TrimSuffix(strings.Repeat("?, ", len(blinds)), ", ")
-	args := make([]any, 0, len(blinds)+1)
-	for _, b := range blinds {
+	q := `SELECT s.case_id FROM case_search s WHERE s.blind = ?`
+	args := []any{blinds[0]}
+	for _, b := range blinds[1:] {
+		q += ` AND EXISTS (SELECT 1 FROM case_search o WHERE o.case_id = s.case_id AND o.blind = ?)`
 		args = append(args, b)
 	}
-	args = append(args, len(blinds))
-	rows, err := s.DB.QueryContext(ctx, `SELECT s.case_id FROM case_search s JOIN cases c ON c.id = s.case_id
-		WHERE s.blind IN (`+ph+`) GROUP BY s.case_id, c.opened_at HAVING COUNT(DISTINCT s.blind) = ?
-		ORDER BY c.opened_at DESC LIMIT 50`, args...)
+	rows, err := s.DB.QueryContext(ctx, q+` ORDER BY s.opened_at DESC, s.case_id DESC LIMIT 50`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("cases: find: %w", err)
 	}

@@ -252,7 +252,8 @@ func nameWords(name string) []string {
 
 func (s *Store) index(ctx context.Context, tx *store.Tx, caseID, email, name string) error {
 	for _, b := range searchBlinds(s.Sealer, email, name) {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO case_search (case_id, blind) VALUES (?, ?) ON CONFLICT (blind, case_id) DO NOTHING`, caseID, b); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO case_search (case_id, blind, opened_at) VALUES (?, ?, (SELECT opened_at FROM cases WHERE id = ?))
+			ON CONFLICT (blind, case_id) DO NOTHING`, caseID, b, caseID); err != nil {
 			return fmt.Errorf("cases: index: %w", err)
 		}
 	}

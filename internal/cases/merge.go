@@ -50,8 +50,8 @@ func (s *Store) Merge(ctx context.Context, v Viewer, id, into string) error {
 			ON CONFLICT (case_id, topic) DO NOTHING`, t.ID, t.OpenedAt, c.ID); err != nil {
 			return "", fmt.Errorf("cases: merge: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO case_search (case_id, blind) SELECT ?, blind FROM case_search WHERE case_id = ?
-			ON CONFLICT (blind, case_id) DO NOTHING`, t.ID, c.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO case_search (case_id, blind, opened_at) SELECT ?, blind, ? FROM case_search WHERE case_id = ?
+			ON CONFLICT (blind, case_id) DO NOTHING`, t.ID, t.OpenedAt, c.ID); err != nil {
 			return "", fmt.Errorf("cases: merge: %w", err)
 		}
 		if err := s.moveNotes(ctx, tx, c, t); err != nil {

@@ -587,7 +587,7 @@ func (w *seeder) write(ctx context.Context, tx *store.Tx) error {
 			seedTime(c.AssignedAt), c.Restricted, merged, c.Outcome, seedTime(c.ClosedAt), c.Profession, c.Region,
 			c.Programme, c.ConsentCaseEmail, c.ConsentFollowUp, c.EmailBlind, c.keySealed, c.nameSealed, c.emailSealed, c.UpdatedAt})
 		for _, b := range sd.blinds {
-			search = append(search, []any{c.ID, b})
+			search = append(search, []any{c.ID, b, c.OpenedAt})
 		}
 		for _, t := range sd.topics {
 			topics = append(topics, []any{c.ID, t, c.OpenedAt})
@@ -603,7 +603,7 @@ func (w *seeder) write(ctx context.Context, tx *store.Tx) error {
 	}{
 		// caseColumns is the order scanCase reads and the rows above are in.
 		{"cases", strings.Split(strings.Join(strings.Fields(caseColumns), ""), ","), cases},
-		{"case_search", []string{"case_id", "blind"}, search},
+		{"case_search", []string{"case_id", "blind", "opened_at"}, search},
 		{"case_topics", []string{"case_id", "topic", "opened_at"}, topics},
 		{"case_events", []string{"id", "case_id", "at", "actor_id", "kind", "from_status", "to_status", "detail", "sealed"}, w.events},
 		{"case_notes", []string{"id", "case_id", "kind", "author_id", "created_at", "updated_at", "body"}, notes},

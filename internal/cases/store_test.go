@@ -94,7 +94,7 @@ func TestNoticeThenApplicationMakeOneCase(t *testing.T) {
 			t.Errorf("name %q, %v", name, err)
 		}
 		lead := staff(t, db, "Lead", web.RoleTriageLead)
-		for _, q := range []string{"amelie", "AMÉLIE orsted", "Trainee.One@example.com", c.Reference} {
+		for _, q := range []string{"amelie", "AMÉLIE orsted", "orsted amelie ORSTED", "Trainee.One@example.com", c.Reference} {
 			rows, err := s.Find(ctx, lead, q, at)
 			if err != nil || len(rows) != 1 || rows[0].Case.ID != c.ID {
 				t.Errorf("find %q: %d rows, %v", q, len(rows), err)
