@@ -125,32 +125,27 @@ func (s *Store) TodayFor(ctx context.Context, v Viewer, now time.Time) (Today, e
 	if err != nil {
 		return Today{}, err
 	}
-	scope, args := ``, []any{}
+	scope, scoped := ``, []any{}
 	if !v.Lead {
-		scope, args = ` AND assigned_to = ?`, append(args, v.UserID)
+		scope, scoped = ` AND assigned_to = ?`, []any{v.UserID}
 	}
-	var t Today
+	// One round trip: each count reads only its own partial index.
 	running := `status = 'new' AND responded_at IS NULL AND clock_paused_at IS NULL AND response_due IS NOT NULL`
-	count := func(dst *int, where string, extra ...any) error {
-		return store.Scan(s.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM cases WHERE `+where+scope, append(extra, args...)...), dst)
-	}
-	if err := count(&t.Overdue, running+` AND response_due < ?`, workdays.StartOfDay(now)); err != nil {
-		return t, fmt.Errorf("cases: today: %w", err)
-	}
-	if err := count(&t.DueSoon, running+` AND response_due >= ? AND response_due <= ?`, workdays.StartOfDay(now), amberFrom(clock, now)); err != nil {
-		return t, fmt.Errorf("cases: today: %w", err)
-	}
-	if err := store.Scan(s.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM cases WHERE assigned_to = ?
-		AND status NOT IN ('closed', 'withdrawn', 'not_eligible', 'merged')`, v.UserID), &t.Mine); err != nil {
-		return t, fmt.Errorf("cases: today: %w", err)
-	}
+	start, amber := workdays.StartOfDay(now), amberFrom(clock, now)
+	q := `SELECT (SELECT COUNT(*) FROM cases WHERE ` + running + ` AND response_due < ?` + scope + `),
+		(SELECT COUNT(*) FROM cases WHERE ` + running + ` AND response_due >= ? AND response_due <= ?` + scope + `),
+		(SELECT COUNT(*) FROM cases WHERE assigned_to = ? AND status NOT IN ('closed', 'withdrawn', 'not_eligible', 'merged'))`
+	args := append(append([]any{start}, scoped...), start, amber)
+	args = append(append(args, scoped...), v.UserID)
+	var t Today
+	dst := []any{&t.Overdue, &t.DueSoon, &t.Mine}
 	if v.Lead {
-		if err := count(&t.Unassigned, `assigned_to IS NULL AND status = 'new'`); err != nil {
-			return t, fmt.Errorf("cases: today: %w", err)
-		}
-		if err := count(&t.Notified, `status = 'notified'`); err != nil {
-			return t, fmt.Errorf("cases: today: %w", err)
-		}
+		q += `, (SELECT COUNT(*) FROM cases WHERE assigned_to IS NULL AND status = 'new'),
+			(SELECT COUNT(*) FROM cases WHERE status = 'notified')`
+		dst = append(dst, &t.Unassigned, &t.Notified)
+	}
+	if err := store.Scan(s.DB.QueryRowContext(ctx, q, args...), dst...); err != nil {
+		return t, fmt.Errorf("cases: today: %w", err)
 	}
 	return t, nil
 }

@@ -10,8 +10,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 )
@@ -56,13 +58,17 @@ type Holiday struct {
 var shipped []byte
 
 // Shipped returns the bank holidays psu ships with.
-func Shipped() []Holiday {
+func Shipped() []Holiday { return slices.Clone(shippedOnce()) }
+
+// shippedOnce parses the shipped list the first time it is asked for: every
+// page with a clock reads it.
+var shippedOnce = sync.OnceValue(func() []Holiday {
 	hs, err := Parse(shipped)
 	if err != nil {
 		panic("workdays: shipped bank holidays: " + err.Error())
 	}
 	return hs
-}
+})
 
 // Parse reads bank holidays in the shape GOV.UK publishes them: either the
 // whole file (divisions keyed by name, of which england-and-wales is used)
