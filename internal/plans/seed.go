@@ -19,6 +19,8 @@ type SeedPlan struct {
 	At     time.Time
 	Goals  []SeedGoal
 	Review Day // "" for none
+	// Services are directory service ids signposted on the plan.
+	Services []string
 }
 
 // SeedGoal is one goal of a SeedPlan.
@@ -38,7 +40,7 @@ type SeedAction struct {
 // the plan pages seal them, many rows to a statement. Only psu demo calls
 // it, on cases it has just made.
 func (s *Store) SeedAll(ctx context.Context, tx *store.Tx, seeds []SeedPlan) error {
-	var plans, goals, actions [][]any
+	var plans, goals, actions, services [][]any
 	for _, sp := range seeds {
 		c := sp.Case
 		var review any
@@ -46,6 +48,14 @@ func (s *Store) SeedAll(ctx context.Context, tx *store.Tx, seeds []SeedPlan) err
 			review = string(sp.Review)
 		}
 		plans = append(plans, []any{c.ID, c.OpenedAt, review, sp.At})
+		for _, svc := range sp.Services {
+			id := store.NewID()
+			sealed, err := s.Cases.SealFor(c, svc, "plan_services.service:"+id)
+			if err != nil {
+				return err
+			}
+			services = append(services, []any{id, c.ID, sealed, sp.At, sp.By})
+		}
 		for gi, g := range sp.Goals {
 			gid := store.NewID()
 			title, err := s.Cases.SealFor(c, g.Title, "plan_goals.title:"+gid)
@@ -75,6 +85,7 @@ func (s *Store) SeedAll(ctx context.Context, tx *store.Tx, seeds []SeedPlan) err
 		{"plans", []string{"case_id", "opened_at", "review_due", "updated_at"}, plans},
 		{"plan_goals", []string{"id", "case_id", "position", "title", "created_at", "created_by"}, goals},
 		{"plan_actions", []string{"id", "goal_id", "case_id", "what", "who", "due", "status", "created_at", "updated_at"}, actions},
+		{"plan_services", []string{"id", "case_id", "service", "added_at", "added_by"}, services},
 	} {
 		if err := store.InsertRows(ctx, tx, t.table, t.cols, t.rows); err != nil {
 			return fmt.Errorf("plans: seed %s: %w", t.table, err)

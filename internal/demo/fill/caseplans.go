@@ -1,9 +1,13 @@
 package fill
 
 import (
+	"bytes"
 	"context"
+	"strings"
 
 	"github.com/psu-project/psu/internal/cases"
+	"github.com/psu-project/psu/internal/directory"
+	"github.com/psu-project/psu/internal/directory/seed"
 	"github.com/psu-project/psu/internal/plans"
 	"github.com/psu-project/psu/internal/store"
 )
@@ -49,6 +53,9 @@ func (w *writer) writePlans(ctx context.Context, tx *store.Tx, cs []*cases.Case)
 		}
 		at := c.StatusAt
 		sp := plans.SeedPlan{Case: c, By: c.AssignedTo, At: at}
+		if len(w.services) > 0 {
+			sp.Services = []string{w.services[i%len(w.services)]}
+		}
 		for g := 0; g < 1+i%2; g++ {
 			goal := demoGoals[(i+g)%len(demoGoals)]
 			out := plans.SeedGoal{Title: goal.Title}
@@ -77,4 +84,29 @@ func (w *writer) writePlans(ctx context.Context, tx *store.Tx, cs []*cases.Case)
 		return err
 	}
 	return w.writeSummaries(ctx, tx, seeds)
+}
+
+// signposts are the services of the directory psu ships that made-up
+// plans suggest: the ones whose names hold these words.
+var signposts = []string{"Individual Support", "Practitioner Health", "dyslexia", "Careers", "Coaching", "Mentoring"}
+
+// demoServices picks the shipped directory's services a made-up plan may
+// signpost (their ids; psu serve loads that directory on first start).
+func demoServices() ([]string, error) {
+	d, err := directory.ReadDataset(bytes.NewReader(seed.Directory))
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, o := range d.Organizations {
+		for _, svc := range o.Services {
+			for _, word := range signposts {
+				if strings.Contains(strings.ToLower(svc.Name), strings.ToLower(word)) {
+					out = append(out, svc.ID)
+					break
+				}
+			}
+		}
+	}
+	return out, nil
 }

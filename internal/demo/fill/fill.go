@@ -147,7 +147,11 @@ func Run(ctx context.Context, db *store.DB, sealer *seal.Sealer, opts Options) (
 	}
 	g := &gen{r: rand.New(rand.NewPCG(2026, 12)), now: opts.Now, clock: clock, days: cset.Days,
 		office: workdays.NewClock(workdays.Working, holidays), lead: ids[1], advisers: ids[2:], profiles: profiles, refs: map[string]bool{}}
-	w := &writer{cases: cstore, apps: &application.Store{DB: db, Sealer: sealer}, sealer: sealer,
+	services, err := demoServices()
+	if err != nil {
+		return Result{}, err
+	}
+	w := &writer{services: services, cases: cstore, apps: &application.Store{DB: db, Sealer: sealer}, sealer: sealer,
 		plans: &plans.Store{DB: db, Cases: cstore}, appts: appts, rooms: rooms, now: opts.Now}
 	core := g.corePlans()
 	var pending []story
@@ -284,6 +288,8 @@ type writer struct {
 	sealer *seal.Sealer
 	now    time.Time
 	rooms  []string // the unit's rooms, for appointments face to face
+	// services are directory services a plan may signpost.
+	services []string
 	// summaries is how many written summaries have been issued so far.
 	summaries int
 	counts    map[string]int // cases of each kind seen so far (nth)

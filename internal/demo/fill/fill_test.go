@@ -82,6 +82,12 @@ func TestRunTellsOnlyPossibleStories(t *testing.T) {
 		if kinds != 5 || hows != 4 || missing != 0 {
 			t.Errorf("appointments: %d states (booked, attended, missed, cancelled by each), %d ways of meeting; %d booked cases without one to come", kinds, hows, missing)
 		}
+		// Plans signpost services of the shipped directory.
+		var signposted int
+		store.Scan(db.QueryRowContext(ctx, `SELECT COUNT(*) FROM plan_services`), &signposted)
+		if signposted == 0 {
+			t.Error("no plan signposts a service")
+		}
 		// Written summaries, as many as the cap, each one a PDF that opens.
 		cs := &cases.Store{DB: db, Sealer: sl}
 		ps := &plans.Store{DB: db, Cases: cs}
