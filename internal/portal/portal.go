@@ -85,6 +85,9 @@ func Register(srv *web.Server, s *Store, ledger *consent.Ledger, limiter *rateli
 	r.Handle("POST /portal/appointments/{id}/rearrange", web.Client, h.rearrange)
 	r.Handle("GET /portal/summaries", web.Client, h.summaries)
 	r.Handle("GET /portal/summaries/{n}/summary.pdf", web.Client, h.summaryPDF)
+	r.Handle("GET /portal/plan", web.Client, h.plan)
+	r.Handle("POST /portal/plan/actions/{id}", web.Client, h.markAction)
+	r.Handle("POST /portal/plan/note", web.Client, h.planNote)
 	r.Handle("GET /portal/consents", web.Client, h.consents)
 	r.Handle("POST /portal/consents/{id}/withdraw", web.Client, h.withdraw)
 	return nil
