@@ -139,12 +139,22 @@ type demoStaff struct {
 	TOTPURI  string `json:"totp_uri"`
 }
 
+type demoTrainee struct {
+	Stage    string `json:"stage"`
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
 func printDemoJSON(e Env, res fill.Result) error {
 	out := struct {
-		Staff []demoStaff `json:"staff"`
-	}{Staff: []demoStaff{}}
+		Staff    []demoStaff   `json:"staff"`
+		Trainees []demoTrainee `json:"trainees"`
+	}{Staff: []demoStaff{}, Trainees: []demoTrainee{}}
 	for _, s := range res.Staff {
 		out.Staff = append(out.Staff, demoStaff{Role: string(s.Role), Email: s.Email, Password: s.Password, TOTPURI: s.TOTPURI})
+	}
+	for _, t := range res.Trainees {
+		out.Trainees = append(out.Trainees, demoTrainee{Stage: t.Stage, Email: t.Email, Password: t.Password})
 	}
 	enc := json.NewEncoder(e.Stdout)
 	enc.SetIndent("", "  ")
@@ -160,6 +170,14 @@ func printDemo(e Env, cfg config.Config, res fill.Result) {
 		fmt.Fprintf(w, "    E-mail:         %s\n", s.Email)
 		fmt.Fprintf(w, "    Password:       %s\n", s.Password)
 		fmt.Fprintf(w, "    Authenticator:  %s\n\n", s.TOTPURI)
+	}
+	if len(res.Trainees) > 0 {
+		fmt.Fprintf(w, "Trainees, who sign in to their own pages at %s/portal/sign-in (no code needed):\n\n", cfg.BaseURL)
+		for _, t := range res.Trainees {
+			fmt.Fprintf(w, "Trainee, %s: %s\n", t.Stage, t.Name)
+			fmt.Fprintf(w, "    E-mail:         %s\n", t.Email)
+			fmt.Fprintf(w, "    Password:       %s\n\n", t.Password)
+		}
 	}
 	dir, err := filepath.Abs(cfg.DataDir)
 	if err != nil {

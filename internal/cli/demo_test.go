@@ -49,7 +49,7 @@ func TestDemo(t *testing.T) {
 				t.Errorf("no progress on standard error: %q", errOut)
 			}
 			var raw map[string][]map[string]string
-			if err := json.Unmarshal([]byte(out), &raw); err != nil || len(raw) != 1 {
+			if err := json.Unmarshal([]byte(out), &raw); err != nil || len(raw) != 2 {
 				t.Fatalf("--json printed %v (%v):\n%s", raw, err, out)
 			}
 			var roles []string
@@ -78,6 +78,32 @@ func TestDemo(t *testing.T) {
 			}
 
 			in := apptest.StartOn(t, dbURL, "PSU_DATA_DIR="+dataDir)
+			// A trainee at each stage signs in to the portal with the
+			// password printed, and their page shows their stage.
+			var stages []string
+			for _, tr := range raw["trainees"] {
+				stages = append(stages, tr["stage"])
+				c := in.Client(t)
+				res := c.Post("/portal/sign-in/password", url.Values{"pw_email": {tr["email"]}, "password": {tr["password"]}})
+				if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/portal" {
+					t.Errorf("trainee %s (%s) cannot sign in: %d", tr["email"], tr["stage"], res.StatusCode)
+					continue
+				}
+				if res := c.Get("/portal"); res.StatusCode != http.StatusOK {
+					t.Errorf("trainee %s: portal %d", tr["email"], res.StatusCode)
+				}
+				if tr["stage"] == "summary issued" {
+					if res := c.Get("/portal/summaries/1/summary.pdf"); res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Body, "%PDF-") {
+						t.Errorf("the trainee with a summary cannot download it: %d", res.StatusCode)
+					}
+					if res := c.Get("/portal/plan"); !strings.Contains(res.Body, "Goal 1") {
+						t.Error("the trainee with a summary sees no plan")
+					}
+				}
+			}
+			if !slices.Equal(stages, []string{"applied", "booked", "summary issued", "closed"}) {
+				t.Errorf("trainees at %v", stages)
+			}
 			var lead *apptest.Client
 			for _, s := range staff {
 				c := in.Client(t)

@@ -211,3 +211,14 @@ func (s *Store) AccountByEmail(ctx context.Context, q store.Querier, email strin
 	}
 	return s.Account(ctx, q, id)
 }
+
+// SeedAccount makes, inside tx, the portal account of the trainee whose
+// application gave email, with a password already hashed: psu demo's
+// trainees sign in with it.
+func (s *Store) SeedAccount(ctx context.Context, tx *store.Tx, email, hash string) error {
+	a, _, err := s.accountFor(ctx, tx, email)
+	if err != nil {
+		return err
+	}
+	return s.SetPassword(ctx, tx, a.ID, hash)
+}

@@ -70,6 +70,8 @@ type Account struct {
 // Result is what Run made.
 type Result struct {
 	Staff []Account
+	// Trainees have portal accounts, one at each stage of support.
+	Trainees []Trainee
 	Cases int
 }
 
@@ -191,6 +193,9 @@ func Run(ctx context.Context, db *store.DB, sealer *seal.Sealer, opts Options) (
 		}
 	}
 	res.Cases = made
+	if res.Trainees, err = makeTrainees(ctx, db, sealer, cstore, opts); err != nil {
+		return Result{}, err
+	}
 	// The tables went from empty to full: let the planner know at once.
 	if err := db.Optimize(ctx); err != nil {
 		return Result{}, err

@@ -70,6 +70,9 @@ func TestRunTellsOnlyPossibleStories(t *testing.T) {
 		}
 		var n, statuses int
 		store.Scan(db.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(DISTINCT status) FROM cases`), &n, &statuses)
+		if len(res.Trainees) != len(traineeStages) {
+			t.Errorf("%d trainees with portal accounts, want one at each of %d stages", len(res.Trainees), len(traineeStages))
+		}
 		if res.Cases != 2500 || n != 2500 || statuses != 11 || len(res.Staff) != 5 {
 			t.Errorf("made %d cases (%d stored, %d statuses), %d staff", res.Cases, n, statuses, len(res.Staff))
 		}

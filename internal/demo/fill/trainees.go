@@ -1,0 +1,71 @@
+package fill
+
+import (
+	"context"
+	"errors"
+
+	"github.com/psu-project/psu/internal/cases"
+	"github.com/psu-project/psu/internal/portal"
+	"github.com/psu-project/psu/internal/seal"
+	"github.com/psu-project/psu/internal/store"
+)
+
+// Trainee is a made-up trainee with a portal account, at a stage of their
+// support, and what they sign in with.
+type Trainee struct {
+	Stage    string // applied, booked, summary issued, closed
+	Name     string
+	Email    string
+	Password string
+}
+
+// traineeStages are the stages a demo trainee is picked at: the newest
+// case in each that holds an application and is open to its trainee.
+var traineeStages = []struct{ stage, where string }{
+	{"applied", `c.status = 'new'`},
+	{"booked", `c.status = 'booked'`},
+	{"summary issued", `c.status IN ('summary_sent', 'follow_up') AND EXISTS (SELECT 1 FROM summaries s WHERE s.case_id = c.id)`},
+	{"closed", `c.status = 'closed'`},
+}
+
+// makeTrainees gives a trainee at each stage a portal account with a
+// password that passes the policy.
+func makeTrainees(ctx context.Context, db *store.DB, sealer *seal.Sealer, cs *cases.Store, opts Options) ([]Trainee, error) {
+	ps := &portal.Store{DB: db, Sealer: sealer, Cases: cs}
+	var out []Trainee
+	err := db.Tx(ctx, func(tx *store.Tx) error {
+		for _, st := range traineeStages {
+			var id string
+			err := store.Scan(tx.QueryRowContext(ctx, `SELECT c.id FROM cases c WHERE `+st.where+` AND c.submitted_at IS NOT NULL
+				AND c.merged_into IS NULL AND NOT c.restricted ORDER BY c.opened_at DESC, c.id DESC LIMIT 1`), &id)
+			if errors.Is(err, store.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			c, err := cs.Get(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			email, err := cs.Email(c)
+			if err != nil {
+				return err
+			}
+			name, err := cs.Name(c)
+			if err != nil {
+				return err
+			}
+			pw, err := password(name, email, opts.Host)
+			if err != nil {
+				return err
+			}
+			if err := ps.SeedAccount(ctx, tx, email, opts.Argon2.HashPassword(pw)); err != nil {
+				return err
+			}
+			out = append(out, Trainee{Stage: st.stage, Name: name, Email: email, Password: pw})
+		}
+		return nil
+	})
+	return out, err
+}
