@@ -72,7 +72,7 @@ type Result struct {
 	Staff []Account
 	// Trainees have portal accounts, one at each stage of support.
 	Trainees []Trainee
-	Cases int
+	Cases    int
 }
 
 // Refusals: Run fills only a database nobody has used.
