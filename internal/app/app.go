@@ -177,7 +177,7 @@ func build(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logge
 			_, err := plans.CancelFeedback(ctx, tx, k.CaseID)
 			return err
 		}}}
-	portalStore := &portal.Store{DB: db, Sealer: sealer, Cases: a.Cases, Appointments: a.Appointments, Plans: a.plans, Outbox: a.Outbox, BaseURL: cfg.BaseURL.String()}
+	portalStore := &portal.Store{DB: db, Sealer: sealer, Cases: a.Cases, Appointments: a.Appointments, Plans: a.plans, Applications: &application.Store{DB: db, Sealer: sealer}, Outbox: a.Outbox, BaseURL: cfg.BaseURL.String()}
 	if err := portal.Register(srv, portalStore, ledger, a.limiter, argon); err != nil {
 		return nil, err
 	}

@@ -13,7 +13,8 @@ import (
 
 // In Chromium, with JavaScript off and then on, on a phone: the trainee
 // follows their e-mailed link, reads their plan, marks an action done and
-// sends an empty note (the error summary), each page passing axe.
+// sends an empty note (the error summary), then opens their documents and
+// sends the form empty, each page passing axe.
 func TestPortalPlanInChromium(t *testing.T) {
 	in := apptest.Start(t, store.SQLite)
 	c := applied(t, in, "chromium.trainee@example.com", true, false)
@@ -60,6 +61,13 @@ func TestPortalPlanInChromium(t *testing.T) {
 		tab.Click("#send-note")
 		if got := tab.Text(".nhsuk-error-summary__list"); !strings.Contains(got, "Write your note") {
 			t.Errorf("empty note: error summary %q", got)
+		}
+		tab.Axe()
+		tab.Visit(in.URL + "/portal/documents")
+		tab.Axe()
+		tab.Click("#add-document")
+		if got := tab.Text(".nhsuk-error-summary__list"); !strings.Contains(got, "Select what the document is") || !strings.Contains(got, "Select a document to add") {
+			t.Errorf("empty document form: error summary %q", got)
 		}
 		tab.Axe()
 	}

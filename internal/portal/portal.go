@@ -11,6 +11,7 @@ package portal
 import (
 	"context"
 	"embed"
+	"github.com/psu-project/psu/internal/application"
 	"io/fs"
 	"net/http"
 	"strings"
@@ -88,6 +89,8 @@ func Register(srv *web.Server, s *Store, ledger *consent.Ledger, limiter *rateli
 	r.Handle("GET /portal/plan", web.Client, h.plan)
 	r.Handle("POST /portal/plan/actions/{id}", web.Client, h.markAction)
 	r.Handle("POST /portal/plan/note", web.Client, h.planNote)
+	r.Handle("GET /portal/documents", web.Client, h.documents)
+	r.Handle("POST /portal/documents", web.Client, h.addDocument, web.MaxBody(application.MaxFileSize+1<<20))
 	r.Handle("GET /portal/consents", web.Client, h.consents)
 	r.Handle("POST /portal/consents/{id}/withdraw", web.Client, h.withdraw)
 	return nil

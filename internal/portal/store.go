@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/psu-project/psu/internal/application"
 	"strings"
 	"time"
 
@@ -46,8 +47,10 @@ type Store struct {
 	// Appointments, when set, gives the next appointment on the home page.
 	Appointments *appointments.Store
 	// Plans gives the issued summaries.
-	Plans  *plans.Store
-	Outbox *mail.Outbox
+	Plans *plans.Store
+	// Applications takes the documents a trainee adds.
+	Applications *application.Store
+	Outbox       *mail.Outbox
 	// BaseURL starts the links in e-mails.
 	BaseURL string
 	now     func() time.Time
