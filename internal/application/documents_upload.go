@@ -93,12 +93,7 @@ func (h *handlers) upload(w http.ResponseWriter, r *http.Request) {
 	}
 	u, err := readUpload(r)
 	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			h.srv.Error(w, r, http.StatusRequestEntityTooLarge)
-		} else {
-			h.srv.Error(w, r, http.StatusBadRequest)
-		}
+		h.srv.BodyError(w, r, err)
 		return
 	}
 	s := sectionBySlug("documents")

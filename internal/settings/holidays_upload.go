@@ -95,12 +95,7 @@ func (h *handlers) uploadHolidays(w http.ResponseWriter, r *http.Request) {
 	ctx, who := r.Context(), web.PrincipalFrom(r)
 	data, chosen, err := readHolidayFile(r)
 	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			h.srv.Error(w, r, http.StatusRequestEntityTooLarge)
-		} else {
-			h.srv.Error(w, r, http.StatusBadRequest)
-		}
+		h.srv.BodyError(w, r, err)
 		return
 	}
 	f := web.NewForm(nil)

@@ -145,15 +145,21 @@ const collectAfter = 1 << 20
 // cannot; callers return when it reports false.
 func (s *Server) ParseForm(w http.ResponseWriter, r *http.Request) bool {
 	if err := r.ParseForm(); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			s.Error(w, r, http.StatusRequestEntityTooLarge)
-		} else {
-			s.Error(w, r, http.StatusBadRequest)
-		}
+		s.BodyError(w, r, err)
 		return false
 	}
 	return true
+}
+
+// BodyError answers a request whose body could not be read: 413 when it
+// went past the route's limit, 400 when it was cut short or malformed.
+func (s *Server) BodyError(w http.ResponseWriter, r *http.Request, err error) {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		s.Error(w, r, http.StatusRequestEntityTooLarge)
+		return
+	}
+	s.Error(w, r, http.StatusBadRequest)
 }
 
 func (s *Server) recoverPanics(next http.Handler) http.Handler {
