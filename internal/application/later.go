@@ -34,14 +34,15 @@ func DocumentKinds() []DocumentKind {
 	return out
 }
 
-// ValidDocumentKind reports whether k is one of DocumentKinds.
-func ValidDocumentKind(k string) bool {
+// DocumentKindLabel is kind as the forms word it, and ok says whether it
+// is one of DocumentKinds.
+func DocumentKindLabel(kind string) (label string, ok bool) {
 	for _, o := range documentKinds {
-		if o.Value == k {
-			return true
+		if o.Value == kind {
+			return o.Label, true
 		}
 	}
-	return false
+	return kind, false
 }
 
 // Upload is a document posted as multipart form data (fields "kind" and

@@ -44,14 +44,10 @@ func (h *handlers) renderDocuments(w http.ResponseWriter, r *http.Request, statu
 		h.srv.ServerError(w, r, err)
 		return
 	}
-	kinds := application.DocumentKinds()
-	label := map[string]string{}
-	for _, k := range kinds {
-		label[k.Value] = k.Label
-	}
 	rows := make([]DocumentRow, 0, len(docs))
 	for _, d := range docs {
-		rows = append(rows, DocumentRow{Name: d.Name, Kind: label[d.Kind], Added: day(d.CreatedAt)})
+		label, _ := application.DocumentKindLabel(d.Kind)
+		rows = append(rows, DocumentRow{Name: d.Name, Kind: label, Added: day(d.CreatedAt)})
 	}
 	h.srv.Render(w, r, status, "portal/documents.html", web.Page{Title: "Your documents", Form: f, Data: struct {
 		Rows  []DocumentRow
@@ -59,7 +55,7 @@ func (h *handlers) renderDocuments(w http.ResponseWriter, r *http.Request, statu
 		Open  bool
 		Flash string
 		Max   int
-	}{rows, kinds, c.Status.Open(), h.flash(r), application.MaxLaterFiles}})
+	}{rows, application.DocumentKinds(), c.Status.Open(), h.flash(r), application.MaxLaterFiles}})
 }
 
 // documents lists what the trainee has sent, with the form to add more.
@@ -97,7 +93,7 @@ func (h *handlers) addDocument(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.Values.Set("kind", u.Kind)
-	if !application.ValidDocumentKind(u.Kind) {
+	if _, ok := application.DocumentKindLabel(u.Kind); !ok {
 		f.Fail("kind", "Select what the document is")
 	}
 	switch {

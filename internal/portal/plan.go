@@ -26,13 +26,12 @@ type planView struct {
 	// Services are the services suggested, by name and link.
 	Services []plans.Signpost
 	Flash    string
-	MaxNote  int
 }
 
 // renderPlan shows c's plan, with f holding the note being written.
 func (h *handlers) renderPlan(w http.ResponseWriter, r *http.Request, status int, c *cases.Case, f *web.Form) {
 	ctx := r.Context()
-	v := planView{Open: c.Status.Open(), Flash: h.flash(r), MaxNote: plans.MaxTraineeNote}
+	v := planView{Open: c.Status.Open(), Flash: h.flash(r)}
 	versions, err := h.store.Plans.Versions(ctx, c)
 	if err != nil {
 		h.srv.ServerError(w, r, err)

@@ -11,12 +11,12 @@ package portal
 import (
 	"context"
 	"embed"
-	"github.com/psu-project/psu/internal/application"
 	"io/fs"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/psu-project/psu/internal/application"
 	"github.com/psu-project/psu/internal/audit"
 	"github.com/psu-project/psu/internal/auth"
 	"github.com/psu-project/psu/internal/cases"

@@ -8,10 +8,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"github.com/psu-project/psu/internal/application"
 	"strings"
 	"time"
 
+	"github.com/psu-project/psu/internal/application"
 	"github.com/psu-project/psu/internal/appointments"
 	"github.com/psu-project/psu/internal/cases"
 	"github.com/psu-project/psu/internal/mail"
