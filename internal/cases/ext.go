@@ -2,10 +2,12 @@ package cases
 
 import (
 	"context"
+	"errors"
 	"html/template"
 	"net/http"
 	"sort"
 
+	"github.com/psu-project/psu/internal/audit"
 	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/web"
 )
@@ -78,6 +80,34 @@ func Path(c *Case) string { return casePath(c) }
 // checked again, one audit entry naming action with the detail fn returns.
 func (s *Store) Act(ctx context.Context, v Viewer, id, action string, leadOnly bool, fn func(tx *store.Tx, c *Case) (detail string, err error)) error {
 	return s.act(ctx, v, id, action, leadOnly, fn)
+}
+
+// ErrCaseEnded refuses a trainee's change to a case that has ended.
+var ErrCaseEnded = errors.New("cases: the case has ended")
+
+// TraineeAct runs fn for the trainee on their own case id in one
+// transaction: the row is locked and read afresh, so a case the adviser has
+// just closed is refused with ErrCaseEnded before fn runs, and one audit
+// entry with the trainee's role names action and what fn says it touched
+// (the case itself when fn names nothing).
+func (s *Store) TraineeAct(ctx context.Context, id, action string, fn func(tx *store.Tx, c *Case) (targetType, targetID string, err error)) error {
+	return s.DB.Tx(ctx, func(tx *store.Tx) error {
+		c, err := s.lock(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if !c.Status.Open() {
+			return ErrCaseEnded
+		}
+		typ, target, err := fn(tx, c)
+		if err != nil {
+			return err
+		}
+		if typ == "" {
+			typ, target = "case", c.ID
+		}
+		return audit.Record(ctx, tx, audit.Event{ActorRole: "trainee", Action: action, TargetType: typ, TargetID: target, CaseID: c.ID})
+	})
 }
 
 // MoveTx moves c through the state machine inside an action's transaction

@@ -207,6 +207,43 @@ func TestStatusesFollowTheStateMachine(t *testing.T) {
 	})
 }
 
+// TestTraineeActReadsTheCaseAfresh: a trainee's page was shown while the
+// case was open; the adviser closes it; the trainee's change is refused on
+// the fresh row and nothing is written, while a change to an open case is
+// audited with the trainee's role.
+func TestTraineeActReadsTheCaseAfresh(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s := testStore(t, db)
+		c := arrive(t, s, arrival("t@example.com", "T Person", store.Now()))
+		ran := 0
+		change := func(tx *store.Tx, fresh *Case) (string, string, error) {
+			ran++
+			return "", "", nil
+		}
+		if err := s.TraineeAct(ctx, c.ID, "portal.test_change", change); err != nil {
+			t.Fatal(err)
+		}
+		var role, target string
+		if err := store.Scan(db.QueryRowContext(ctx, `SELECT actor_role, target_id FROM audit_log WHERE action = 'portal.test_change'`), &role, &target); err != nil || role != "trainee" || target != c.ID {
+			t.Errorf("audit: role %q target %q (%v)", role, target, err)
+		}
+		lead := staff(t, db, "Lead", web.RoleTriageLead)
+		if err := s.Move(ctx, lead, c.ID, Withdrawn, "", "The trainee withdrew"); err != nil {
+			t.Fatal(err)
+		}
+		if !c.Status.Open() {
+			t.Fatal("the stale copy should still say open")
+		}
+		if err := s.TraineeAct(ctx, c.ID, "portal.test_change", change); !errors.Is(err, ErrCaseEnded) {
+			t.Errorf("change to an ended case: %v", err)
+		}
+		if ran != 1 {
+			t.Errorf("the change ran %d times, want 1", ran)
+		}
+	})
+}
+
 func TestConflictsAndRestrictionsShutPeopleOut(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()

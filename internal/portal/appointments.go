@@ -121,6 +121,10 @@ func (h *handlers) rearrangeForm(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// errNotRearrangeable refuses a request to rearrange an appointment that
+// is no longer booked, or is over.
+var errNotRearrangeable = errors.New("portal: the appointment can no longer be rearranged")
+
 // rearrange tells the adviser, on the case's timeline, that the trainee
 // would like another time. The appointment stays as it is until the
 // adviser moves it.
@@ -148,14 +152,25 @@ func (h *handlers) rearrange(w http.ResponseWriter, r *http.Request) {
 	if note == "" {
 		note = "(no note)"
 	}
-	if err := h.srv.DB.Tx(ctx, func(tx *store.Tx) error {
-		if err := h.store.Cases.AddEvent(ctx, tx, c, cases.Event{Kind: EventRearrange,
-			Detail: "The trainee asked to rearrange the appointment on " + a.When()}, note); err != nil {
-			return err
+	err := h.store.Cases.TraineeAct(ctx, c.ID, "portal.rearrange_asked", func(tx *store.Tx, c *cases.Case) (string, string, error) {
+		// Read again under the case's lock: the adviser may have moved or
+		// cancelled it since the page was shown.
+		now, err := h.store.Appointments.Get(ctx, tx, c, a.ID)
+		if err != nil {
+			return "", "", err
 		}
-		return audit.Record(ctx, tx, audit.Event{ActorRole: "trainee", Action: "portal.rearrange_asked", TargetType: "appointment",
-			TargetID: a.ID, CaseID: c.ID})
-	}); err != nil {
+		if now.Status != appointments.Booked || now.Past(h.store.clock()) {
+			return "", "", errNotRearrangeable
+		}
+		return "appointment", a.ID, h.store.Cases.AddEvent(ctx, tx, c, cases.Event{Kind: EventRearrange,
+			Detail: "The trainee asked to rearrange the appointment on " + now.When()}, note)
+	})
+	switch {
+	case errors.Is(err, cases.ErrCaseEnded), errors.Is(err, errNotRearrangeable), errors.Is(err, store.ErrNotFound):
+		f.Fail("note", "This appointment can no longer be rearranged here. Phone the unit if you need to talk about it.")
+		h.renderRearrange(w, r, http.StatusUnprocessableEntity, a, f)
+		return
+	case err != nil:
 		h.srv.ServerError(w, r, err)
 		return
 	}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/psu-project/psu/internal/application"
-	"github.com/psu-project/psu/internal/audit"
 	"github.com/psu-project/psu/internal/cases"
 	"github.com/psu-project/psu/internal/ratelimit"
 	"github.com/psu-project/psu/internal/store"
@@ -97,8 +96,6 @@ func (h *handlers) addDocument(w http.ResponseWriter, r *http.Request) {
 		f.Fail("kind", "Select what the document is")
 	}
 	switch {
-	case !c.Status.Open():
-		f.Fail("file", "Your support from the unit has ended, so documents can no longer be added here. Contact the unit if you need to send something.")
 	case !u.Chosen:
 		f.Fail("file", "Select a document to add")
 	case u.Problem != "":
@@ -112,20 +109,18 @@ func (h *handlers) addDocument(w http.ResponseWriter, r *http.Request) {
 			h.srv.ServerError(w, r, err)
 			return
 		}
-		err = h.srv.DB.Tx(ctx, func(tx *store.Tx) error {
+		err = h.store.Cases.TraineeAct(ctx, c.ID, "portal.document_added", func(tx *store.Tx, c *cases.Case) (string, string, error) {
 			d, err := h.store.Applications.AddLaterFile(ctx, tx, appID,
 				application.Document{Name: u.File.Name, Kind: u.Kind, ContentType: u.File.ContentType}, u.File.Content)
 			if err != nil {
-				return err
+				return "", "", err
 			}
-			if err := h.store.Cases.AddEvent(ctx, tx, c, cases.Event{Kind: EventDocumentAdded, At: store.Now(),
-				Detail: "The trainee added a document"}, ""); err != nil {
-				return err
-			}
-			return audit.Record(ctx, tx, audit.Event{ActorRole: "trainee", Action: "portal.document_added", TargetType: "document",
-				TargetID: d.ID, CaseID: c.ID})
+			return "document", d.ID, h.store.Cases.AddEvent(ctx, tx, c, cases.Event{Kind: EventDocumentAdded, At: store.Now(),
+				Detail: "The trainee added a document"}, "")
 		})
 		switch {
+		case errors.Is(err, cases.ErrCaseEnded):
+			f.Fail("file", "Your support from the unit has ended, so documents can no longer be added here. Contact the unit if you need to send something.")
 		case errors.Is(err, application.ErrTooManyLaterFiles):
 			f.Fail("file", "You have already added 10 documents, the most we can take here. Send anything else to your adviser.")
 		case err != nil:

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/psu-project/psu/internal/audit"
 	"github.com/psu-project/psu/internal/cases"
 	"github.com/psu-project/psu/internal/plans"
 	"github.com/psu-project/psu/internal/store"
@@ -72,21 +71,17 @@ func (h *handlers) planChange(w http.ResponseWriter, r *http.Request, f *web.For
 		h.srv.ServerError(w, r, err)
 		return
 	}
-	switch {
-	case len(versions) == 0:
+	if len(versions) == 0 {
 		f.Fail(field, "Your plan is not ready yet. It reaches you with your written summary.")
-	case !c.Status.Open():
-		f.Fail(field, "Your support from the unit has ended, so your plan can no longer change here. Contact the unit if you need to.")
 	}
 	if f.Valid() {
-		err = h.srv.DB.Tx(ctx, func(tx *store.Tx) error {
-			if err := change(tx, c); err != nil {
-				return err
-			}
-			return audit.Record(ctx, tx, audit.Event{ActorRole: "trainee", Action: action, TargetType: "case", TargetID: c.ID, CaseID: c.ID})
+		err = h.store.Cases.TraineeAct(ctx, c.ID, action, func(tx *store.Tx, c *cases.Case) (string, string, error) {
+			return "", "", change(tx, c)
 		})
 		var p *cases.ProblemError
 		switch {
+		case errors.Is(err, cases.ErrCaseEnded):
+			f.Fail(field, "Your support from the unit has ended, so your plan can no longer change here. Contact the unit if you need to.")
 		case errors.Is(err, store.ErrNotFound):
 			f.Fail(field, "That action is no longer on your plan. The page now shows your plan as it is.")
 		case errors.As(err, &p):
