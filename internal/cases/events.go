@@ -3,6 +3,7 @@ package cases
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/psu-project/psu/internal/store"
@@ -36,6 +37,32 @@ type Event struct {
 	ToStatus   Status
 	Detail     string // plain, never sensitive
 	Sealed     string // opened text (a reason), for those allowed to see the case
+}
+
+// sealedLabels words, per event kind, what an event's sealed text is; the
+// rooms that write events of their own register theirs.
+var sealedLabels = struct {
+	sync.RWMutex
+	m map[string]string
+}{m: map[string]string{}}
+
+// LabelSealed says how the timeline introduces the sealed text of events of
+// kind (for example "In their words" for a note the trainee wrote). Kinds
+// nobody labels show theirs as a reason.
+func LabelSealed(kind, label string) {
+	sealedLabels.Lock()
+	defer sealedLabels.Unlock()
+	sealedLabels.m[kind] = label
+}
+
+// SealedLabel is how the timeline introduces e's sealed text.
+func (e Event) SealedLabel() string {
+	sealedLabels.RLock()
+	defer sealedLabels.RUnlock()
+	if l, ok := sealedLabels.m[e.Kind]; ok {
+		return l
+	}
+	return "Reason"
 }
 
 // event writes e, which carries nothing sensitive, to c's timeline.

@@ -15,6 +15,11 @@ const (
 	EventTraineeNote   = "plan_trainee_note"
 )
 
+func init() {
+	cases.LabelSealed(EventTraineeMarked, "Action")
+	cases.LabelSealed(EventTraineeNote, "In their words")
+}
+
 // MaxTraineeNote bounds the note a trainee adds to their plan.
 const MaxTraineeNote = 1000
 

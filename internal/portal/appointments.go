@@ -17,6 +17,8 @@ import (
 // appointment: the adviser sees it on the case; nothing is changed.
 const EventRearrange = "rearrange_asked"
 
+func init() { cases.LabelSealed(EventRearrange, "In their words") }
+
 // MaxRearrange bounds the note a trainee adds to a request to rearrange.
 const MaxRearrange = 1000
 

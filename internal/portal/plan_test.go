@@ -148,11 +148,11 @@ func TestTraineePlan(t *testing.T) {
 		}
 		var seen []string
 		for _, e := range events {
-			seen = append(seen, e.Detail+" / "+e.Sealed)
+			seen = append(seen, e.Detail+" / "+e.SealedLabel()+": "+e.Sealed)
 		}
 		all := strings.Join(seen, "\n")
-		for _, want := range []string{"The trainee marked an action done / Book the study-skills session",
-			"The trainee added a note about their plan / The study-skills session is booked for Friday."} {
+		for _, want := range []string{"The trainee marked an action done / Action: Book the study-skills session",
+			"The trainee added a note about their plan / In their words: The study-skills session is booked for Friday."} {
 			if !strings.Contains(all, want) {
 				t.Errorf("the timeline lacks %q:\n%s", want, all)
 			}
