@@ -38,6 +38,7 @@ var publicPages = map[string]string{
 	"GET /referrers/notify":               "/referrers/notify",
 	"GET /referrers/notify/sent":          "/referrers/notify/sent",
 	"GET /services":                       "/services?q=failed+my+exam",
+	"GET /shared/summary":                 "/shared/summary",
 	"GET /services/{id}":                  "/services/" + istID,
 	"GET /services/{id}/report-a-problem": "/services/" + istID + "/report-a-problem",
 	"GET /sign-in":                        "/sign-in",
@@ -49,7 +50,7 @@ var publicPages = map[string]string{
 // layout: machine answers, files, redirects, links from e-mails that need
 // a token, the print view (no layout, by design) and staff sign-in steps.
 var notReadPages = []string{"/api/", "/static/", "/assets/", "/favicon.ico", "/directory.css", "/healthz", "/readyz",
-	"{token}", "/invitation/", "/sign-in/", "/my-list/print", "/guidance/referrers"}
+	"{token}", "/invitation/", "/sign-in/", "/my-list/print", "/guidance/referrers", "/shared/summary.pdf"}
 
 // On a 390 × 844 phone, JavaScript on and off, and on a desktop, every
 // public page shows the urgent-help line within the first screen, with its

@@ -69,6 +69,19 @@ const (
 	WordingApplicationFollowUp  = "application-follow-up-1"
 )
 
+// WordingShareSummary is the version of the words a trainee agrees to when
+// they share a version of their summary with a named person.
+const WordingShareSummary = "portal-share-summary-1"
+
+// Wording is the text of wording version v, as a trainee is shown it.
+func Wording(ctx context.Context, q store.Querier, v string) (string, error) {
+	var text string
+	if err := store.Scan(q.QueryRowContext(ctx, `SELECT text FROM consent_wordings WHERE version = ?`, v), &text); err != nil {
+		return "", fmt.Errorf("consent: wording %s: %w", v, err)
+	}
+	return text, nil
+}
+
 // ErrRefused is Check's answer when no current consent covers what is
 // asked: nothing may leave.
 var ErrRefused = errors.New("consent: no current consent")

@@ -198,7 +198,8 @@ func TestOutboundPaths(t *testing.T) {
 	for _, p := range paths {
 		t.Log(p)
 	}
-	for _, want := range []string{"internal/cases/outcomes.go", "internal/appointments/mail.go", "internal/plans/feedback.go"} {
+	for _, want := range []string{"internal/cases/outcomes.go", "internal/appointments/mail.go", "internal/plans/feedback.go",
+		"internal/portal/share_store.go (*Store).Share needs ShareSummary", "internal/portal/share_store.go (*Store).SendCode"} {
 		if !strings.Contains(strings.Join(paths, "\n"), want) {
 			t.Errorf("no consent.Mail call in %s: the trainee's mail there must go through the ledger", want)
 		}
@@ -211,6 +212,12 @@ func TestOutboundPaths(t *testing.T) {
 		for p := range purposes {
 			c := f.arrive(t, store.NewID()+"@example.com", false, false)
 			need := consent.Need{CaseID: c.ID, Purpose: p}
+			grant := consent.Grant{CaseID: c.ID, Purpose: p, Wording: consent.WordingApplicationCaseEmail, Channel: consent.ChannelPortal}
+			if p == consent.ShareSummary {
+				// A share's consent covers one document, version and person.
+				need.Document, need.Version, need.Recipient = "summary", 1, "recipient-blind"
+				grant.Document, grant.Version, grant.RecipientBlind, grant.Wording = "summary", 1, "recipient-blind", consent.WordingShareSummary
+			}
 			msg := mail.Message{Kind: "test." + string(p), To: "trainee@example.com", Subject: "s", Text: "t"}
 			before := f.outboxCount(t)
 			send := func() bool {
@@ -230,7 +237,7 @@ func TestOutboundPaths(t *testing.T) {
 			var id string
 			if err := db.Tx(ctx, func(tx *store.Tx) error {
 				var err error
-				id, err = consent.Give(ctx, tx, consent.Grant{CaseID: c.ID, Purpose: p, Wording: consent.WordingApplicationCaseEmail, Channel: consent.ChannelPortal})
+				id, err = consent.Give(ctx, tx, grant)
 				return err
 			}); err != nil {
 				t.Fatal(err)

@@ -344,8 +344,9 @@ func (s *Store) summaryMail(c *cases.Case, version int) string {
 		b.WriteString("Your written summary from the Professional Support Unit is ready for you")
 	}
 	b.WriteString(" (reference " + c.Reference + ").\n\n")
-	if s.HasRoute != nil && s.HasRoute("/my") {
-		b.WriteString("Sign in to read it: " + strings.TrimRight(s.BaseURL, "/") + "/my\n\n")
+	if s.HasRoute != nil && s.HasRoute("/portal/summaries") {
+		b.WriteString("Sign in with the e-mail address of your application to read it, download a copy, and share it if you choose: " +
+			strings.TrimRight(s.BaseURL, "/") + "/portal/summaries\n\n")
 	} else {
 		b.WriteString("Your adviser will tell you how to get your copy.\n\n")
 	}

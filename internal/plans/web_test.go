@@ -184,7 +184,7 @@ func TestPlanSummaryIssueAndCorrect(t *testing.T) {
 
 			mails := in.SMTP.Wait(t, 1, 5*time.Second)
 			m := mails[len(mails)-1]
-			if m.Subject != "Your written summary is ready" || !strings.Contains(m.Body, "Your adviser will tell you how to get your copy") {
+			if m.Subject != "Your written summary is ready" || !strings.Contains(m.Body, "/portal/summaries") {
 				t.Errorf("mail: %q\n%s", m.Subject, m.Body)
 			}
 			for _, secret := range []string{"exam went", "MRCP", "revision", trainee} {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/psu-project/psu/internal/apptest"
+	"github.com/psu-project/psu/internal/mail/mailtest"
 	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/webtest"
 )
@@ -20,21 +21,7 @@ func TestPortalPlanInChromium(t *testing.T) {
 	c := applied(t, in, "chromium.trainee@example.com", true, false)
 	v, _, _ := seenWithPlan(t, in, c)
 	issue(t, in, v, c)
-	asker := in.Client(t)
-	if res := asker.Post("/portal/sign-in/link", url.Values{"email": {"chromium.trainee@example.com"}}); res.StatusCode != 200 {
-		t.Fatalf("ask for a link: %d", res.StatusCode)
-	}
-	var link string
-	for n := 1; link == "" && n <= 3; n++ {
-		for _, m := range in.SMTP.Wait(t, n, 15*time.Second) {
-			if l := linkRE.FindString(m.Body); l != "" {
-				link = l
-			}
-		}
-	}
-	if link == "" {
-		t.Fatal("no sign-in link was sent")
-	}
+	link := signInLinkFor(t, in, in.Client(t), "chromium.trainee@example.com")
 	b := webtest.New(t)
 	for i, opts := range [][]webtest.Option{{webtest.NoJS(), webtest.Phone()}, {webtest.Phone()}} {
 		tab := b.Tab(t, opts...)
@@ -71,4 +58,103 @@ func TestPortalPlanInChromium(t *testing.T) {
 		}
 		tab.Axe()
 	}
+}
+
+// In Chromium on a phone, with JavaScript off and then on: the trainee
+// shares their summary (the form's error summary, the check page, the
+// share), the supervisor opens it in their own browser with the code from
+// their e-mail, the trainee sees the opening and stops sharing, and the
+// supervisor's link then says it is no longer available; every page passes
+// axe.
+func TestShareInChromium(t *testing.T) {
+	in := apptest.Start(t, store.SQLite)
+	c := applied(t, in, "share.chromium@example.com", true, false)
+	v, _, _ := seenWithPlan(t, in, c)
+	trainee := webtest.New(t)
+	supervisor := webtest.New(t)
+	link := signInLinkFor(t, in, in.Client(t), "share.chromium@example.com")
+	issue(t, in, v, c)
+	for i, opts := range [][]webtest.Option{{webtest.NoJS(), webtest.Phone()}, {webtest.Phone()}} {
+		tab := trainee.Tab(t, opts...)
+		if i == 0 {
+			tab.Visit(in.URL + link)
+			tab.Click("form button[type=submit]")
+		}
+		tab.Visit(in.URL + "/portal/summaries")
+		tab.Axe()
+		tab.Click("a[href='/portal/summaries/1/share']")
+		if got := tab.Text("h1"); got != "Share your written summary" {
+			t.Fatalf("share page: %q at %s", got, tab.URL())
+		}
+		tab.Axe()
+		tab.Click("#continue")
+		if got := tab.Text(".nhsuk-error-summary__list"); !strings.Contains(got, "Enter the name") || !strings.Contains(got, "Tick the box") {
+			t.Errorf("empty share form: error summary %q", got)
+		}
+		tab.Axe()
+		email := []string{"sup.one@example.nhs.uk", "sup.two@example.nhs.uk"}[i]
+		tab.Fill("#name", "Dr Sam Supervisor")
+		tab.Check("#role")
+		tab.Fill("#email", email)
+		tab.Check("#approve")
+		tab.Click("#continue")
+		if got := tab.Text("h1"); got != "Check before you share" {
+			t.Fatalf("check page: %q", got)
+		}
+		tab.Axe()
+		before := len(in.SMTP.Mails())
+		tab.Click("#share")
+		if got := tab.Text("h1"); got != "Who can see your summary" {
+			t.Fatalf("after sharing: %q", got)
+		}
+		tab.Axe()
+		shared := shareLinkRE.FindString(in.SMTP.WaitFor(t, before, 15*time.Second, mailTo(email)).Body)
+
+		sup := supervisor.Tab(t, opts...)
+		sup.Visit(in.URL + shared)
+		sup.Axe()
+		before = len(in.SMTP.Mails())
+		sup.Click("#send-code")
+		if got := sup.Text("h1"); got != "Enter the code we sent" {
+			t.Fatalf("code page: %q", got)
+		}
+		sup.Axe()
+		sup.Click("#open")
+		if got := sup.Text(".nhsuk-error-summary__list"); !strings.Contains(got, "Enter the 6-digit code") {
+			t.Errorf("empty code: error summary %q", got)
+		}
+		sup.Axe()
+		code := codeRE.FindString(in.SMTP.WaitFor(t, before, 15*time.Second, mailTo(email)).Body)
+		sup.Fill("#code", code)
+		sup.Click("#open")
+		if got := sup.Text("h1"); !strings.Contains(got, "Ada Trainee's summary") {
+			t.Fatalf("summary page: %q", got)
+		}
+		sup.Axe()
+
+		tab.Visit(in.URL + "/portal/shares")
+		if got := tab.Text("main"); !strings.Contains(got, "opened on") {
+			t.Errorf("the trainee does not see the opening: %q", got)
+		}
+		tab.Click("form[action$='/withdraw'] button")
+		if got := tab.Text("main"); !strings.Contains(got, "You have stopped sharing") {
+			t.Errorf("after stopping: %q", got)
+		}
+		tab.Axe()
+		sup.Visit(in.URL + shared)
+		if got := sup.Text("h1"); got != "This link is no longer available" {
+			t.Errorf("the link after stopping: %q", got)
+		}
+		sup.Axe()
+	}
+}
+
+// signInLinkFor asks for a sign-in link for email and returns it.
+func signInLinkFor(t *testing.T, in *apptest.Instance, c *apptest.Client, email string) string {
+	t.Helper()
+	before := len(in.SMTP.Mails())
+	if res := c.Post("/portal/sign-in/link", url.Values{"email": {email}}); res.StatusCode != 200 {
+		t.Fatalf("ask for a link: %d", res.StatusCode)
+	}
+	return linkRE.FindString(in.SMTP.WaitFor(t, before, 15*time.Second, func(m mailtest.Mail) bool { return linkRE.MatchString(m.Body) }).Body)
 }

@@ -1,8 +1,10 @@
 package portal
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/psu-project/psu/internal/audit"
 	"github.com/psu-project/psu/internal/consent"
@@ -42,10 +44,21 @@ func (h *handlers) consents(w http.ResponseWriter, r *http.Request) {
 	}
 	rows := make([]ConsentRow, 0, len(list))
 	for _, k := range list {
-		row := ConsentRow{ID: k.ID, What: k.Purpose.Phrase(), Wording: k.WordingText,
-			Given: k.GivenAt.In(london).Format("2 January 2006 at 15:04"), Channel: channelWords(k.Channel)}
+		row := ConsentRow{ID: k.ID, What: k.Purpose.Phrase(), Wording: k.WordingText, Given: at(k.GivenAt), Channel: channelWords(k.Channel)}
+		if k.Purpose == consent.ShareSummary {
+			var rec Recipient
+			raw, err := h.store.Cases.OpenFor(c, k.RecipientSealed, recipientContext(c.ID, k.RecipientBlind))
+			if err == nil {
+				err = json.Unmarshal([]byte(raw), &rec)
+			}
+			if err != nil {
+				h.srv.ServerError(w, r, err)
+				return
+			}
+			row.What = "Share version " + strconv.Itoa(k.Version) + " of your summary with " + rec.Name + " (" + rec.Role + ", " + rec.Email + ")"
+		}
 		if !k.Current() {
-			row.Withdrawn = k.WithdrawnAt.In(london).Format("2 January 2006 at 15:04")
+			row.Withdrawn = at(k.WithdrawnAt)
 		}
 		rows = append(rows, row)
 	}
@@ -57,6 +70,9 @@ func (h *handlers) consents(w http.ResponseWriter, r *http.Request) {
 
 // withdraw ends one of the trainee's consents at once.
 func (h *handlers) withdraw(w http.ResponseWriter, r *http.Request) {
+	if !h.srv.ParseForm(w, r) {
+		return
+	}
 	ctx := r.Context()
 	_, c, ok := h.trainee(w, r)
 	if !ok {
@@ -82,6 +98,11 @@ func (h *handlers) withdraw(w http.ResponseWriter, r *http.Request) {
 		return
 	case err != nil:
 		h.srv.ServerError(w, r, err)
+		return
+	}
+	if k.Purpose == consent.ShareSummary && r.PostForm.Get("from") == "shares" {
+		h.setFlash(r, "You have stopped sharing. The link no longer works, from now.")
+		http.Redirect(w, r, "/portal/shares", http.StatusSeeOther)
 		return
 	}
 	h.setFlash(r, "You have withdrawn your consent: "+k.Purpose.Phrase()+". It has stopped from now.")

@@ -28,6 +28,9 @@ var london = func() *time.Location {
 
 func day(t time.Time) string { return t.In(london).Format("Monday 2 January 2006") }
 
+// at is a moment in plain words, London time: "2 January 2006 at 15:04".
+func at(t time.Time) string { return t.In(london).Format("2 January 2006 at 15:04") }
+
 // ProgressOf words where c stands for its trainee; next is their next
 // booked appointment, if any.
 func ProgressOf(c *cases.Case, next *appointments.Appointment) Progress {

@@ -93,6 +93,20 @@ func Register(srv *web.Server, s *Store, ledger *consent.Ledger, limiter *rateli
 	r.Handle("POST /portal/documents", web.Client, h.addDocument, web.MaxBody(application.MaxFileSize+1<<20))
 	r.Handle("GET /portal/consents", web.Client, h.consents)
 	r.Handle("POST /portal/consents/{id}/withdraw", web.Client, h.withdraw)
+	r.Handle("GET /portal/summaries/{n}/share", web.Client, h.shareForm)
+	r.Handle("POST /portal/summaries/{n}/share", web.Client, h.share)
+	r.Handle("GET /portal/shares", web.Client, h.shares)
+
+	// The person a trainee shared their summary with.
+	r.Handle("GET /shared/{token}", web.Public, h.sharedStart)
+	r.Handle("POST /shared/{token}", web.Public, h.sendCode)
+	r.Handle("GET /shared/{token}/code", web.Public, h.codeForm)
+	r.Handle("POST /shared/{token}/code", web.Public, h.checkCode)
+	r.Handle("GET /shared/summary", web.Public, h.sharedSummary)
+	r.Handle("GET /shared/summary.pdf", web.Public, h.sharedPDF)
+
+	// Withdrawing a share's consent, here or anywhere, ends its link.
+	ledger.OnWithdraw = append(ledger.OnWithdraw, s.endShares)
 	return nil
 }
 

@@ -129,17 +129,20 @@ func (s *Store) SendLink(ctx context.Context, email string) error {
 	})
 }
 
+// randomToken is 32 random bytes, as a URL-safe string.
+func randomToken() string {
+	b := make([]byte, 32)
+	rand.Read(b) // never fails (crypto/rand)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
 func hashToken(tok string) string {
 	sum := sha256.Sum256([]byte(tok))
 	return hex.EncodeToString(sum[:])
 }
 
 func (s *Store) newLink(ctx context.Context, tx *store.Tx, accountID string) (string, error) {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return "", err
-	}
-	tok := base64.RawURLEncoding.EncodeToString(b)
+	tok := randomToken()
 	now := s.clock()
 	if _, err := tx.ExecContext(ctx, `INSERT INTO portal_links (token_hash, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
 		hashToken(tok), accountID, now, now.Add(LinkLife)); err != nil {

@@ -2,7 +2,9 @@ package web
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Form carries what a person typed and what is wrong with it, so a failed
@@ -44,6 +46,14 @@ func (f *Form) Fail(field, msg string) {
 func (f *Form) Require(field, msg string) {
 	if f.Get(field) == "" {
 		f.Fail(field, msg)
+	}
+}
+
+// Max fails field when it is longer than max characters, saying how much
+// to cut; what (for example "Their name") starts the message.
+func (f *Form) Max(field, what string, max int) {
+	if n := utf8.RuneCountInString(f.Get(field)); n > max {
+		f.Fail(field, what+" must be "+strconv.Itoa(max)+" characters or fewer. It has "+strconv.Itoa(n)+": shorten it by "+strconv.Itoa(n-max)+".")
 	}
 }
 

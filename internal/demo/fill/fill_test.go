@@ -73,6 +73,13 @@ func TestRunTellsOnlyPossibleStories(t *testing.T) {
 		if len(res.Trainees) != len(traineeStages) {
 			t.Errorf("%d trainees with portal accounts, want one at each of %d stages", len(res.Trainees), len(traineeStages))
 		}
+		// The trainee at "summary shared" has shared it, and it was opened.
+		var shares, opens int
+		store.Scan(db.QueryRowContext(ctx, `SELECT COUNT(*), (SELECT COUNT(*) FROM share_opens) FROM share_links l
+			JOIN consents k ON k.id = l.consent_id AND k.purpose = 'share_summary' AND k.withdrawn_at IS NULL`), &shares, &opens)
+		if shares != 1 || opens != 1 {
+			t.Errorf("%d demo shares with %d opens, want 1 and 1", shares, opens)
+		}
 		if res.Cases != 2500 || n != 2500 || statuses != 11 || len(res.Staff) != 5 {
 			t.Errorf("made %d cases (%d stored, %d statuses), %d staff", res.Cases, n, statuses, len(res.Staff))
 		}

@@ -3,6 +3,8 @@ package fill
 import (
 	"context"
 	"errors"
+	"strings"
+	"time"
 
 	"github.com/psu-project/psu/internal/cases"
 	"github.com/psu-project/psu/internal/portal"
@@ -13,7 +15,7 @@ import (
 // Trainee is a made-up trainee with a portal account, at a stage of their
 // support, and what they sign in with.
 type Trainee struct {
-	Stage    string // applied, booked, summary issued, closed
+	Stage    string // applied, booked, summary issued, summary shared, closed
 	Name     string
 	Email    string
 	Password string
@@ -25,6 +27,7 @@ var traineeStages = []struct{ stage, where string }{
 	{"applied", `c.status = 'new'`},
 	{"booked", `c.status = 'booked'`},
 	{"summary issued", `c.status IN ('summary_sent', 'follow_up') AND EXISTS (SELECT 1 FROM summaries s WHERE s.case_id = c.id)`},
+	{"summary shared", `c.status IN ('summary_sent', 'follow_up') AND EXISTS (SELECT 1 FROM summaries s WHERE s.case_id = c.id)`},
 	{"closed", `c.status = 'closed'`},
 }
 
@@ -34,10 +37,12 @@ func makeTrainees(ctx context.Context, db *store.DB, sealer *seal.Sealer, cs *ca
 	ps := &portal.Store{DB: db, Sealer: sealer, Cases: cs}
 	var out []Trainee
 	err := db.Tx(ctx, func(tx *store.Tx) error {
+		// Each stage picks a case no other stage took.
+		picked := []any{""}
 		for _, st := range traineeStages {
 			var id string
 			err := store.Scan(tx.QueryRowContext(ctx, `SELECT c.id FROM cases c WHERE `+st.where+` AND c.submitted_at IS NOT NULL
-				AND c.merged_into IS NULL AND NOT c.restricted ORDER BY c.opened_at DESC, c.id DESC LIMIT 1`), &id)
+				AND c.merged_into IS NULL AND NOT c.restricted AND c.id NOT IN (?`+strings.Repeat(", ?", len(picked)-1)+`) ORDER BY c.opened_at DESC, c.id DESC LIMIT 1`, picked...), &id)
 			if errors.Is(err, store.ErrNotFound) {
 				continue
 			}
@@ -63,6 +68,18 @@ func makeTrainees(ctx context.Context, db *store.DB, sealer *seal.Sealer, cs *ca
 			if err := ps.SeedAccount(ctx, tx, email, opts.Argon2.HashPassword(pw)); err != nil {
 				return err
 			}
+			if st.stage == "summary shared" {
+				var issued time.Time
+				if err := store.Scan(tx.QueryRowContext(ctx, `SELECT issued_at FROM summaries WHERE case_id = ? AND version = 1`, c.ID), &issued); err != nil {
+					return err
+				}
+				// example.org: a made-up supervisor, no real address.
+				if err := ps.SeedShare(ctx, tx, c, 1, portal.Recipient{Name: "Dr Morgan Ellis", Role: "Educational supervisor",
+					Email: "morgan.ellis@example.org"}, issued.Add(24*time.Hour)); err != nil {
+					return err
+				}
+			}
+			picked = append(picked, id)
 			out = append(out, Trainee{Stage: st.stage, Name: name, Email: email, Password: pw})
 		}
 		return nil

@@ -98,6 +98,26 @@ func (s *Server) Wait(t testing.TB, n int, within time.Duration) []Mail {
 	}
 }
 
+// WaitFor returns the first message, among those received from index
+// from on, that match accepts, waiting for it, or fails the test.
+func (s *Server) WaitFor(t testing.TB, from int, within time.Duration, match func(Mail) bool) Mail {
+	t.Helper()
+	deadline := time.After(within)
+	for {
+		m := s.Mails()
+		for i := from; i < len(m); i++ {
+			if match(m[i]) {
+				return m[i]
+			}
+		}
+		select {
+		case <-s.notify:
+		case <-deadline:
+			t.Fatalf("waited %s for a matching mail; got %d mails", within, len(m))
+		}
+	}
+}
+
 type backend struct{ s *Server }
 
 func (b backend) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{s: b.s}, nil }
