@@ -73,6 +73,10 @@ const (
 // they share a version of their summary with a named person.
 const WordingShareSummary = "portal-share-summary-1"
 
+// WordingTellReferrer is the version of the words a trainee agrees to when
+// they ask the unit to tell their referrer that they are in touch.
+const WordingTellReferrer = "portal-tell-referrer-1"
+
 // Wording is the text of wording version v, as a trainee is shown it.
 func Wording(ctx context.Context, q store.Querier, v string) (string, error) {
 	var text string

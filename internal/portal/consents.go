@@ -20,6 +20,7 @@ type ConsentRow struct {
 	Given     string
 	Channel   string
 	Withdrawn string // "" while current
+	Spent     bool   // used once and for all (the referrer's e-mail has gone)
 }
 
 func channelWords(c consent.Channel) string {
@@ -57,15 +58,22 @@ func (h *handlers) consents(w http.ResponseWriter, r *http.Request) {
 			}
 			row.What = "Share version " + strconv.Itoa(k.Version) + " of your summary with " + rec.Name + " (" + rec.Role + ", " + rec.Email + ")"
 		}
+		row.Spent = k.Purpose == consent.TellReferrer
 		if !k.Current() {
 			row.Withdrawn = at(k.WithdrawnAt)
 		}
 		rows = append(rows, row)
 	}
+	referrers, err := h.store.referrers(ctx, c)
+	if err != nil {
+		h.srv.ServerError(w, r, err)
+		return
+	}
 	h.srv.Render(w, r, http.StatusOK, "portal/consents.html", web.Page{Title: "Your consents", Data: struct {
-		Rows  []ConsentRow
-		Flash string
-	}{rows, h.flash(r)}})
+		Rows      []ConsentRow
+		Referrers []ReferrerRow
+		Flash     string
+	}{rows, referrers, h.flash(r)}})
 }
 
 // withdraw ends one of the trainee's consents at once.

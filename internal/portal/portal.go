@@ -96,6 +96,7 @@ func Register(srv *web.Server, s *Store, ledger *consent.Ledger, limiter *rateli
 	r.Handle("GET /portal/summaries/{n}/share", web.Client, h.shareForm)
 	r.Handle("POST /portal/summaries/{n}/share", web.Client, h.share)
 	r.Handle("GET /portal/shares", web.Client, h.shares)
+	r.Handle("POST /portal/referrers/{id}/tell", web.Client, h.tellReferrer)
 
 	// The person a trainee shared their summary with.
 	r.Handle("GET /shared/{token}", web.Public, h.sharedStart)
