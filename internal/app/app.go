@@ -178,7 +178,7 @@ func build(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logge
 			return err
 		}}}
 	portalStore := &portal.Store{DB: db, Sealer: sealer, Cases: a.Cases, Appointments: a.Appointments, Plans: a.plans, Applications: &application.Store{DB: db, Sealer: sealer}, Outbox: a.Outbox, BaseURL: cfg.BaseURL.String()}
-	if err := portal.Register(srv, portalStore, ledger, a.limiter, argon); err != nil {
+	if err := portal.Register(srv, gate, portalStore, ledger, a.limiter, argon); err != nil {
 		return nil, err
 	}
 	if err := settings.Register(srv, a.Cases.RecomputeTargets); err != nil {

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"image/png"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -83,18 +84,53 @@ func (s *Service) renderEnrol(w http.ResponseWriter, r *http.Request, status int
 		s.srv.ServerError(w, r, err)
 		return
 	}
-	img, err := key.Image(240, 240)
+	e, err := enrolment(key)
 	if err != nil {
 		s.srv.ServerError(w, r, err)
 		return
 	}
+	s.srv.Render(w, r, status, "auth/set_up_2fa.html", web.Page{Title: "Set up your authenticator app", Form: f, Data: e})
+}
+
+// enrolment is key's QR code and its secret spaced for typing.
+func enrolment(key *otp.Key) (Enrolment, error) {
+	img, err := key.Image(240, 240)
+	if err != nil {
+		return Enrolment{}, err
+	}
 	var buf bytes.Buffer
-	png.Encode(&buf, img)
-	e := Enrolment{
+	if err := png.Encode(&buf, img); err != nil {
+		return Enrolment{}, err
+	}
+	return Enrolment{
 		QR:     template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes())),
 		Secret: spaced(key.Secret()),
+	}, nil
+}
+
+// CheckTOTP verifies a 6-digit code against secret as staff sign-in does:
+// one step of clock drift either way, and a step at or before lastStep
+// refused (a replayed code). It returns the step matched.
+func CheckTOTP(secret, code string, lastStep int64, now time.Time) (int64, bool) {
+	return checkCode(secret, code, lastStep, now)
+}
+
+// NewTOTP makes a new authenticator secret for account (as the app shows
+// it) under issuer; secret "" makes a new one, otherwise it is rebuilt. It
+// returns the secret and what a set-up page shows.
+func NewTOTP(issuer, account, secret string) (string, Enrolment, error) {
+	var key *otp.Key
+	var err error
+	if secret == "" {
+		key, err = totp.Generate(totp.GenerateOpts{Issuer: issuer, AccountName: account, Period: totpPeriod})
+	} else {
+		key, err = otp.NewKeyFromURL("otpauth://totp/" + url.PathEscape(issuer) + ":" + url.PathEscape(account) + "?secret=" + secret + "&issuer=" + url.QueryEscape(issuer))
 	}
-	s.srv.Render(w, r, status, "auth/set_up_2fa.html", web.Page{Title: "Set up your authenticator app", Form: f, Data: e})
+	if err != nil {
+		return "", Enrolment{}, err
+	}
+	e, err := enrolment(key)
+	return key.Secret(), e, err
 }
 
 func spaced(secret string) string {

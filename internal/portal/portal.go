@@ -11,6 +11,7 @@ package portal
 import (
 	"context"
 	"embed"
+	"html/template"
 	"io/fs"
 	"net/http"
 	"strings"
@@ -50,6 +51,8 @@ var (
 
 type handlers struct {
 	srv     *web.Server
+	gate    *cases.Gate
+	panel   *template.Template
 	store   *Store
 	ledger  *consent.Ledger
 	limiter *ratelimit.Limiter
@@ -58,7 +61,7 @@ type handlers struct {
 
 // Register adds the portal's pages to srv. ledger withdraws consents (its
 // hooks are the other rooms').
-func Register(srv *web.Server, s *Store, ledger *consent.Ledger, limiter *ratelimit.Limiter, argon auth.Argon2) error {
+func Register(srv *web.Server, gate *cases.Gate, s *Store, ledger *consent.Ledger, limiter *ratelimit.Limiter, argon auth.Argon2) error {
 	pagesFS, err := fs.Sub(templates, "templates")
 	if err != nil {
 		return err
@@ -66,7 +69,13 @@ func Register(srv *web.Server, s *Store, ledger *consent.Ledger, limiter *rateli
 	if err := srv.AddPages("portal", pagesFS); err != nil {
 		return err
 	}
-	h := &handlers{srv: srv, store: s, ledger: ledger, limiter: limiter, argon: argon}
+	panel, err := template.ParseFS(templates, "templates/panel/panel.html")
+	if err != nil {
+		return err
+	}
+	h := &handlers{srv: srv, gate: gate, panel: panel, store: s, ledger: ledger, limiter: limiter, argon: argon}
+	gate.AddPanel(cases.Panel{Order: 60, Render: h.renderPanel})
+	gate.AddMessage(msg2FARemoved, "The trainee's authenticator app is removed. They can sign in with a link sent to their e-mail address.")
 	srv.AddGrant(h.grant)
 	srv.RedirectDenied(web.Client, "/portal/sign-in")
 
@@ -74,12 +83,17 @@ func Register(srv *web.Server, s *Store, ledger *consent.Ledger, limiter *rateli
 	r.Handle("GET /portal/sign-in", web.Public, h.signInForm)
 	r.Handle("POST /portal/sign-in/link", web.Public, h.requestLink)
 	r.Handle("POST /portal/sign-in/password", web.Public, h.signInPassword)
+	r.Handle("GET /portal/sign-in/code", web.Public, h.signInCodeForm)
+	r.Handle("POST /portal/sign-in/code", web.Public, h.signInCode)
 	r.Handle("GET /portal/sign-in/{token}", web.Public, h.linkPage)
 	r.Handle("POST /portal/sign-in/{token}", web.Public, h.useLink)
 	r.Handle("POST /portal/sign-out", web.Client, h.signOut)
 	r.Handle("GET /portal", web.Client, h.home)
 	r.Handle("GET /portal/password", web.Client, h.passwordForm)
 	r.Handle("POST /portal/password", web.Client, h.setPassword)
+	r.Handle("GET /portal/two-step", web.Client, h.twoStepPage)
+	r.Handle("POST /portal/two-step", web.Client, h.twoStepOn)
+	r.Handle("POST /portal/two-step/off", web.Client, h.twoStepOff)
 	r.Handle("GET /portal/appointments", web.Client, h.appointments)
 	r.Handle("GET /portal/appointments/{id}/calendar.ics", web.Client, h.calendar)
 	r.Handle("GET /portal/appointments/{id}/rearrange", web.Client, h.rearrangeForm)
@@ -103,6 +117,9 @@ func Register(srv *web.Server, s *Store, ledger *consent.Ledger, limiter *rateli
 	r.Handle("POST /shared/{token}", web.Public, h.sendCode)
 	r.Handle("GET /shared/{token}/code", web.Public, h.codeForm)
 	r.Handle("POST /shared/{token}/code", web.Public, h.checkCode)
+
+	// Staff, on the case page.
+	r.Handle("POST /cases/{ref}/portal/authenticator/remove", web.Adviser, h.removeAuthenticator)
 	r.Handle("GET /shared/summary", web.Public, h.sharedSummary)
 	r.Handle("GET /shared/summary.pdf", web.Public, h.sharedPDF)
 

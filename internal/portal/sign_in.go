@@ -129,11 +129,7 @@ func (h *handlers) signInPassword(w http.ResponseWriter, r *http.Request) {
 		h.renderSignIn(w, r, http.StatusUnauthorized, f)
 		return
 	}
-	if err := h.signIn(ctx, a, "password", r); err != nil {
-		h.srv.ServerError(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/portal", http.StatusSeeOther)
+	h.startSignIn(w, r, a, "password")
 }
 
 // linkProblem explains why a sign-in link no longer works.
@@ -179,11 +175,7 @@ func (h *handlers) useLink(w http.ResponseWriter, r *http.Request) {
 		h.linkProblem(w, r, err)
 		return
 	}
-	if err := h.signIn(ctx, a, "link", r); err != nil {
-		h.srv.ServerError(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/portal", http.StatusSeeOther)
+	h.startSignIn(w, r, a, "link")
 }
 
 // signOut ends the portal sign-in on this browser.

@@ -37,7 +37,13 @@ type Account struct {
 	PasswordHash string
 	CreatedAt    time.Time
 	LastSignIn   time.Time
+	totpSecret   []byte // sealed; nil until they add an authenticator app
+	totpLastStep int64
 }
+
+// TwoStep reports whether the account signs in with an authenticator
+// app's code as well.
+func (a *Account) TwoStep() bool { return len(a.totpSecret) > 0 }
 
 // Store holds trainees' accounts and sign-in links.
 type Store struct {
@@ -69,8 +75,9 @@ func (s *Store) blind(email string) string { return referral.BlindEmail(s.Sealer
 func (s *Store) Account(ctx context.Context, q store.Querier, id string) (*Account, error) {
 	var a Account
 	var last store.Time
-	if err := store.Scan(q.QueryRowContext(ctx, `SELECT id, case_id, password_hash, created_at, last_sign_in_at FROM portal_accounts WHERE id = ?`, id),
-		&a.ID, &a.CaseID, &a.PasswordHash, &a.CreatedAt, &last); err != nil {
+	if err := store.Scan(q.QueryRowContext(ctx, `SELECT id, case_id, password_hash, created_at, last_sign_in_at, totp_secret, totp_last_step
+		FROM portal_accounts WHERE id = ?`, id),
+		&a.ID, &a.CaseID, &a.PasswordHash, &a.CreatedAt, &last, &a.totpSecret, &a.totpLastStep); err != nil {
 		return nil, err
 	}
 	a.LastSignIn = last.Time

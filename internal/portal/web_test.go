@@ -23,7 +23,7 @@ func applied(t *testing.T, in *apptest.Instance, email string, caseEmail, follow
 	var c *cases.Case
 	err := in.App.DB.Tx(context.Background(), func(tx *store.Tx) error {
 		var err error
-		c, err = in.App.Cases.Arrive(context.Background(), tx, cases.Arrival{ApplicationID: store.NewID(), Reference: "PSU-" + store.NewID()[24:],
+		c, err = in.App.Cases.Arrive(context.Background(), tx, cases.Arrival{ApplicationID: store.NewID(), Reference: "PSU-" + strings.ToUpper(store.NewID()[24:]),
 			SubmittedAt: store.Now(), Email: email, Name: "Ada Trainee", ConsentCaseEmail: caseEmail, ConsentFollowUp: followUp})
 		return err
 	})
