@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"image"
 	"image/color"
+	"image/jpeg"
 	"image/png"
 	"io"
 	"mime/multipart"
@@ -296,5 +297,35 @@ func TestExplanatoryPages(t *testing.T) {
 				t.Errorf("%s lacks %q", path, want)
 			}
 		}
+	}
+}
+
+// A large photo is stored scaled down to 480 pixels on its longest side,
+// keeping its type.
+func TestLargePhotoIsScaledDown(t *testing.T) {
+	in := apptest.Start(t, store.SQLite)
+	c := in.Client(t)
+	c.SignIn(in.CreateStaff(t, web.RoleAdviser))
+	img := image.NewRGBA(image.Rect(0, 0, 1000, 600))
+	for y := range 600 {
+		for x := range 1000 {
+			img.Set(x, y, color.RGBA{uint8(x), uint8(y), 90, 255})
+		}
+	}
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	form := url.Values{"role": {"Associate Dean"}, "background": {"A GP educator."}}
+	if res := postBio(t, c, form, "big.jpg", b.Bytes()); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d\n%s", res.StatusCode, res.Body)
+	}
+	res := c.Get("/account/biography/photo")
+	if res.Header.Get("Content-Type") != "image/jpeg" {
+		t.Fatalf("type %q", res.Header.Get("Content-Type"))
+	}
+	cfg, err := jpeg.DecodeConfig(strings.NewReader(res.Body))
+	if err != nil || cfg.Width != 480 || cfg.Height != 288 {
+		t.Errorf("stored photo %d×%d (%v), want 480×288", cfg.Width, cfg.Height, err)
 	}
 }

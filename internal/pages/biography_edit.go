@@ -192,7 +192,12 @@ func (p pages) saveBiography(w http.ResponseWriter, r *http.Request) {
 	}
 	var change PhotoChange
 	if u.chosen {
-		change.New = &Photo{Content: u.photo.Content, ContentType: u.photo.ContentType}
+		ph, err := fitPhoto(u.photo)
+		if err != nil {
+			p.srv.ServerError(w, r, err)
+			return
+		}
+		change.New = &ph
 	} else {
 		change.Remove = f.Get("remove_photo") == "yes"
 	}
