@@ -297,8 +297,8 @@ func RemoveCarriedOver(ctx context.Context, tx *store.Tx, id string) error {
 	return nil
 }
 
-// PhotoOf returns the photo of biography id, if it has one, with the
-// condition in where (on b, the biography, and u, its account) holding.
+// photoOf returns the photo of the biography that has one and meets where
+// (on b, the biography, and u, its account); store.ErrNotFound if none.
 func photoOf(ctx context.Context, q store.Querier, where string, args ...any) (Photo, error) {
 	var p Photo
 	err := store.Scan(q.QueryRowContext(ctx, `SELECT b.photo, b.photo_type FROM adviser_bios b LEFT JOIN users u ON u.id = b.user_id
