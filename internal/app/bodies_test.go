@@ -16,7 +16,8 @@ import (
 
 // documentRoutes are the routes that receive a document, and the most each
 // may accept. Every other route takes web.DefaultMaxBody.
-var documentRoutes = map[string]int64{"POST /apply/documents": 16 << 20, "POST /portal/documents": 16 << 20, "POST /admin/settings/bank-holidays": 1 << 20}
+var documentRoutes = map[string]int64{"POST /apply/documents": 16 << 20, "POST /portal/documents": 16 << 20, "POST /admin/settings/bank-holidays": 1 << 20,
+	"POST /account/biography": 8 << 20}
 
 // takesBody reports whether a route's method carries a body.
 func takesBody(pattern string) bool {

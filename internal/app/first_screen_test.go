@@ -48,9 +48,10 @@ var publicPages = map[string]string{
 
 // notReadPages are public routes that are not pages a person reads in the
 // layout: machine answers, files, redirects, links from e-mails that need
-// a token, the print view (no layout, by design) and staff sign-in steps.
+// a token, the print view (no layout, by design), staff sign-in steps and
+// advisers' photos.
 var notReadPages = []string{"/api/", "/static/", "/assets/", "/favicon.ico", "/directory.css", "/healthz", "/readyz",
-	"{token}", "/invitation/", "/sign-in/", "/my-list/print", "/guidance/referrers", "/shared/summary.pdf"}
+	"{token}", "/invitation/", "/sign-in/", "/my-list/print", "/guidance/referrers", "/shared/summary.pdf", "/photo"}
 
 // On a 390 × 844 phone, JavaScript on and off, and on a desktop, every
 // public page shows the urgent-help line within the first screen, with its

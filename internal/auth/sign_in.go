@@ -123,6 +123,7 @@ type accountPage struct {
 	User
 	RecoveryLeft int
 	Admin        bool // the administration links
+	Adviser      bool // the link to their own biography
 }
 
 func (s *Service) account(w http.ResponseWriter, r *http.Request) {
@@ -138,7 +139,7 @@ func (s *Service) account(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.srv.Render(w, r, http.StatusOK, "auth/account.html", web.Page{Title: "Your account",
-		Data: accountPage{User: u, RecoveryLeft: left, Admin: p.Can(web.Administrator)}})
+		Data: accountPage{User: u, RecoveryLeft: left, Admin: p.Can(web.Administrator), Adviser: p.Can(web.Adviser)}})
 }
 
 // home is where a member of staff lands after signing in: the staff home

@@ -61,4 +61,4 @@ var UnderCaseKeys = []string{
 // the session store's encoding; the one sealed value it may carry (a
 // two-factor secret being set up, for minutes) fails to open after its key
 // is retired, and the set-up page then simply shows a new secret.
-var NotSealed = []string{"sessions.data"}
+var NotSealed = []string{"sessions.data", "adviser_bios.photo"}

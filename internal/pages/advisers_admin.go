@@ -2,186 +2,152 @@ package pages
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
-	"net/url"
-	"unicode/utf8"
 
 	"github.com/psu-project/psu/internal/audit"
 	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/web"
 )
 
-// Adviser field limits, in characters.
-const (
-	maxAdviserName       = 200
-	maxAdviserRole       = 200
-	maxAdviserBackground = 3000
-)
-
 const keyAdviserFlash = "pages.advisers.flash"
 
-type adviserForm struct {
-	Adviser Adviser // the adviser being edited; zero when adding
-	Action  string
-	Max     int
+// adminBios is what admin_advisers.html shows.
+type adminBios struct {
+	Waiting   []Bio // drafts, for publishing
+	Published []Bio
+	// Updating names the accounts whose published biography has a newer
+	// draft waiting.
+	Updating map[string]bool
+	// Live names the accounts with a published biography.
+	Live  map[string]bool
+	Flash string
 }
 
+// adminAdvisers is GET /admin/advisers: drafts waiting to be published, and
+// the published biographies.
 func (p pages) adminAdvisers(w http.ResponseWriter, r *http.Request) {
-	as, err := Advisers(r.Context(), p.srv.DB)
+	bs, err := AllBios(r.Context(), p.srv.DB)
 	if err != nil {
 		p.srv.ServerError(w, r, err)
 		return
 	}
-	p.srv.Render(w, r, http.StatusOK, "pages/admin_advisers.html", web.Page{Title: "Adviser biographies", Data: struct {
-		Advisers []Adviser
-		Flash    string
-	}{as, p.srv.Sessions.PopString(r.Context(), keyAdviserFlash)}})
-}
-
-func (p pages) renderAdviserForm(w http.ResponseWriter, r *http.Request, status int, f *web.Form, a Adviser) {
-	title, action := "Add an adviser", "/admin/advisers"
-	if a.ID != "" {
-		title, action = "Edit "+a.Name, "/admin/advisers/"+a.ID
+	d := adminBios{Updating: map[string]bool{}, Live: map[string]bool{}, Flash: p.srv.Sessions.PopString(r.Context(), keyAdviserFlash)}
+	for _, b := range bs {
+		if b.State == StateDraft {
+			d.Waiting = append(d.Waiting, b)
+			if b.UserID != "" {
+				d.Updating[b.UserID] = true
+			}
+		} else {
+			d.Published = append(d.Published, b)
+			if b.UserID != "" {
+				d.Live[b.UserID] = true
+			}
+		}
 	}
-	p.srv.Render(w, r, status, "pages/admin_adviser_form.html", web.Page{Title: title, Form: f,
-		Data: adviserForm{Adviser: a, Action: action, Max: maxAdviserBackground}})
+	p.srv.Render(w, r, http.StatusOK, "pages/admin_advisers.html", web.Page{Title: "Adviser biographies", Data: d})
 }
 
-func (p pages) newAdviserForm(w http.ResponseWriter, r *http.Request) {
-	p.renderAdviserForm(w, r, http.StatusOK, web.NewForm(nil), Adviser{})
-}
-
-// loadAdviser finds the adviser named in the address, answering 404 itself.
-func (p pages) loadAdviser(w http.ResponseWriter, r *http.Request) (Adviser, bool) {
+// loadBio finds the biography named in the address, answering 404 itself.
+func (p pages) loadBio(w http.ResponseWriter, r *http.Request) (Bio, bool) {
 	id := r.PathValue("id")
 	if !store.ValidID(id) {
 		p.srv.Error(w, r, http.StatusNotFound)
-		return Adviser{}, false
+		return Bio{}, false
 	}
-	a, err := AdviserByID(r.Context(), p.srv.DB, id)
+	b, err := BioByID(r.Context(), p.srv.DB, id)
 	if errors.Is(err, store.ErrNotFound) {
 		p.srv.Error(w, r, http.StatusNotFound)
-		return Adviser{}, false
+		return Bio{}, false
 	}
 	if err != nil {
 		p.srv.ServerError(w, r, err)
-		return Adviser{}, false
+		return Bio{}, false
 	}
-	return a, true
+	return b, true
 }
 
-func (p pages) editAdviserForm(w http.ResponseWriter, r *http.Request) {
-	a, ok := p.loadAdviser(w, r)
-	if !ok {
-		return
-	}
-	f := web.NewForm(url.Values{"name": {a.Name}, "role": {a.Role}, "background": {a.Background}})
-	p.renderAdviserForm(w, r, http.StatusOK, f, a)
-}
-
-// validateAdviser checks the form and copies it into a.
-func validateAdviser(f *web.Form, a *Adviser) {
-	check := func(field, missing, what string, max int) string {
-		v := f.Get(field)
-		switch n := utf8.RuneCountInString(v); {
-		case v == "":
-			f.Fail(field, missing)
-		case n > max:
-			f.Fail(field, fmt.Sprintf("%s must be %d characters or fewer; it has %d", what, max, n))
-		}
-		return v
-	}
-	a.Name = check("name", "Enter the adviser's name", "The name", maxAdviserName)
-	a.Role = check("role", "Enter the adviser's role, for example Associate Dean", "The role", maxAdviserRole)
-	a.Background = check("background", "Enter a short background for the adviser", "The background", maxAdviserBackground)
-}
-
-func (p pages) createAdviser(w http.ResponseWriter, r *http.Request) {
-	if !p.srv.ParseForm(w, r) {
-		return
-	}
-	f := web.NewForm(r.PostForm)
-	var a Adviser
-	validateAdviser(f, &a)
-	if !f.Valid() {
-		p.renderAdviserForm(w, r, http.StatusUnprocessableEntity, f, Adviser{})
-		return
-	}
-	ctx, who := r.Context(), web.PrincipalFrom(r)
-	err := p.srv.DB.Tx(ctx, func(tx *store.Tx) error {
-		if err := CreateAdviser(ctx, tx, &a); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, audit.Event{ActorID: who.UserID, ActorRole: who.Roles.String(), Action: "pages.adviser_added", TargetType: "adviser", TargetID: a.ID})
-	})
-	if err != nil {
-		p.srv.ServerError(w, r, err)
-		return
-	}
-	p.srv.Sessions.Put(ctx, keyAdviserFlash, a.Name+" has been added to the advisers page.")
-	http.Redirect(w, r, "/admin/advisers", http.StatusSeeOther)
-}
-
-func (p pages) updateAdviser(w http.ResponseWriter, r *http.Request) {
-	a, ok := p.loadAdviser(w, r)
-	if !ok || !p.srv.ParseForm(w, r) {
-		return
-	}
-	f := web.NewForm(r.PostForm)
-	edited := a
-	validateAdviser(f, &edited)
-	if !f.Valid() {
-		p.renderAdviserForm(w, r, http.StatusUnprocessableEntity, f, a)
-		return
-	}
-	ctx, who := r.Context(), web.PrincipalFrom(r)
-	err := p.srv.DB.Tx(ctx, func(tx *store.Tx) error {
-		if err := UpdateAdviser(ctx, tx, &edited); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, audit.Event{ActorID: who.UserID, ActorRole: who.Roles.String(), Action: "pages.adviser_changed", TargetType: "adviser", TargetID: a.ID})
-	})
-	if errors.Is(err, store.ErrNotFound) {
+// adminPhoto is GET /admin/advisers/{id}/photo: any biography's photo,
+// drafts included, for the administrator deciding whether to publish.
+func (p pages) adminPhoto(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if !store.ValidID(id) {
 		p.srv.Error(w, r, http.StatusNotFound)
 		return
 	}
-	if err != nil {
-		p.srv.ServerError(w, r, err)
+	ph, err := photoOf(r.Context(), p.srv.DB, `b.id = ?`, id)
+	p.servePhoto(w, r, ph, err, "no-store")
+}
+
+// change runs one administrator's action on biography id and goes back to
+// the list with a message.
+func (p pages) change(w http.ResponseWriter, r *http.Request, action string, do func(tx *store.Tx, id string) (Bio, error), flash func(Bio) string) {
+	id := r.PathValue("id")
+	if !store.ValidID(id) {
+		p.srv.Error(w, r, http.StatusNotFound)
 		return
 	}
-	p.srv.Sessions.Put(ctx, keyAdviserFlash, "Your changes to "+edited.Name+" have been saved.")
+	ctx, who := r.Context(), web.PrincipalFrom(r)
+	var b Bio
+	err := p.srv.DB.Tx(ctx, func(tx *store.Tx) error {
+		var err error
+		if b, err = do(tx, id); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Event{ActorID: who.UserID, ActorRole: who.Roles.String(), Action: action,
+			TargetType: "adviser_bio", TargetID: id, Source: p.source(r)})
+	})
+	switch {
+	case errors.Is(err, ErrNotDraft):
+		p.srv.Sessions.Put(ctx, keyAdviserFlash, "That biography had already been published.")
+	case errors.Is(err, store.ErrNotFound):
+		p.srv.Error(w, r, http.StatusNotFound)
+		return
+	case err != nil:
+		p.srv.ServerError(w, r, err)
+		return
+	default:
+		p.srv.Sessions.Put(ctx, keyAdviserFlash, flash(b))
+	}
 	http.Redirect(w, r, "/admin/advisers", http.StatusSeeOther)
 }
 
+// publishBio is POST /admin/advisers/{id}/publish.
+func (p pages) publishBio(w http.ResponseWriter, r *http.Request) {
+	who := web.PrincipalFrom(r)
+	p.change(w, r, "pages.biography_published", func(tx *store.Tx, id string) (Bio, error) {
+		return Publish(r.Context(), tx, id, who.UserID)
+	}, func(b Bio) string { return b.Name + "'s biography is now on the advisers page." })
+}
+
+// unpublishBio is POST /admin/advisers/{id}/unpublish.
+func (p pages) unpublishBio(w http.ResponseWriter, r *http.Request) {
+	p.change(w, r, "pages.biography_unpublished", func(tx *store.Tx, id string) (Bio, error) {
+		return Unpublish(r.Context(), tx, id)
+	}, func(b Bio) string { return b.Name + "'s biography has been taken off the advisers page." })
+}
+
+// deleteAdviserForm is GET /admin/advisers/{id}/delete: confirming the
+// removal of an entry carried over from before advisers wrote their own.
 func (p pages) deleteAdviserForm(w http.ResponseWriter, r *http.Request) {
-	a, ok := p.loadAdviser(w, r)
+	b, ok := p.loadBio(w, r)
 	if !ok {
 		return
 	}
-	p.srv.Render(w, r, http.StatusOK, "pages/admin_adviser_delete.html", web.Page{Title: "Remove " + a.Name, Data: a})
-}
-
-func (p pages) deleteAdviser(w http.ResponseWriter, r *http.Request) {
-	a, ok := p.loadAdviser(w, r)
-	if !ok {
-		return
-	}
-	ctx, who := r.Context(), web.PrincipalFrom(r)
-	err := p.srv.DB.Tx(ctx, func(tx *store.Tx) error {
-		if err := DeleteAdviser(ctx, tx, a.ID); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, audit.Event{ActorID: who.UserID, ActorRole: who.Roles.String(), Action: "pages.adviser_removed", TargetType: "adviser", TargetID: a.ID})
-	})
-	if errors.Is(err, store.ErrNotFound) {
+	if b.UserID != "" {
 		p.srv.Error(w, r, http.StatusNotFound)
 		return
 	}
-	if err != nil {
-		p.srv.ServerError(w, r, err)
+	p.srv.Render(w, r, http.StatusOK, "pages/admin_adviser_delete.html", web.Page{Title: "Remove " + b.Name, Data: b})
+}
+
+// deleteAdviser is POST /admin/advisers/{id}/delete.
+func (p pages) deleteAdviser(w http.ResponseWriter, r *http.Request) {
+	b, ok := p.loadBio(w, r)
+	if !ok {
 		return
 	}
-	p.srv.Sessions.Put(ctx, keyAdviserFlash, a.Name+" has been removed from the advisers page.")
-	http.Redirect(w, r, "/admin/advisers", http.StatusSeeOther)
+	p.change(w, r, "pages.adviser_removed", func(tx *store.Tx, id string) (Bio, error) {
+		return b, RemoveCarriedOver(r.Context(), tx, id)
+	}, func(b Bio) string { return b.Name + " has been removed from the advisers page." })
 }

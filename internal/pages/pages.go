@@ -1,6 +1,6 @@
 // Package pages serves the public pages that explain the service: the home
 // page, how the Individual Support Team works, guidance for applicants, the
-// adviser biographies (which administrators edit), and the privacy,
+// adviser biographies (which advisers write and administrators publish), and the privacy,
 // confidentiality, accessibility and contact pages.
 package pages
 
@@ -12,7 +12,7 @@ import (
 	"github.com/psu-project/psu/internal/web"
 )
 
-//go:embed templates/*.html
+//go:embed templates/*.html templates/*.tmpl
 var templates embed.FS
 
 // PSUPhone is the unit's phone number as the source documents give it.
@@ -40,11 +40,16 @@ func Register(srv *web.Server) error {
 	srv.Router.Handle("GET /{$}", web.Public, p.static("home.html", "Support for healthcare professionals in training"))
 
 	srv.Router.Handle("GET /advisers", web.Public, p.advisersPage)
+	srv.Router.Handle("GET /advisers/{id}/photo", web.Public, p.publicPhoto)
+	// An adviser's own biography: the route names no account, so nobody
+	// reaches another's.
+	srv.Router.Handle("GET /account/biography", web.Adviser, p.biographyForm)
+	srv.Router.Handle("POST /account/biography", web.Adviser, p.saveBiography, web.MaxBody(MaxPhotoSize+1<<20))
+	srv.Router.Handle("GET /account/biography/photo", web.Adviser, p.ownPhoto)
 	srv.Router.Handle("GET /admin/advisers", web.Administrator, p.adminAdvisers)
-	srv.Router.Handle("GET /admin/advisers/new", web.Administrator, p.newAdviserForm)
-	srv.Router.Handle("POST /admin/advisers", web.Administrator, p.createAdviser)
-	srv.Router.Handle("GET /admin/advisers/{id}", web.Administrator, p.editAdviserForm)
-	srv.Router.Handle("POST /admin/advisers/{id}", web.Administrator, p.updateAdviser)
+	srv.Router.Handle("GET /admin/advisers/{id}/photo", web.Administrator, p.adminPhoto)
+	srv.Router.Handle("POST /admin/advisers/{id}/publish", web.Administrator, p.publishBio)
+	srv.Router.Handle("POST /admin/advisers/{id}/unpublish", web.Administrator, p.unpublishBio)
 	srv.Router.Handle("GET /admin/advisers/{id}/delete", web.Administrator, p.deleteAdviserForm)
 	srv.Router.Handle("POST /admin/advisers/{id}/delete", web.Administrator, p.deleteAdviser)
 	return nil

@@ -1,9 +1,9 @@
 // Package upload is the one gate every uploaded file passes before it is
-// stored: application documents now, portal documents and adviser photos
-// later. A file is the type it claims only when a parser of that type reads
-// it whole: a PDF's object structure, a Word document's package, every pixel
-// of a photo. Anything that could run (a program, a script, a web page, a
-// PDF action) is refused wherever its marker sits in the file. Photos are
+// stored: application and portal documents, and advisers' photos. A file is
+// the type it claims only when a parser of that type reads it whole: a
+// PDF's object structure, a Word document's package, every pixel of a
+// photo. Anything that could run (a program, a script, a web page, a PDF
+// action) is refused wherever its marker sits in the file. Photos are
 // stored re-encoded, so location and other metadata do not survive, and
 // names are cleaned before anyone sees them.
 //

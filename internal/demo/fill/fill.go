@@ -81,15 +81,18 @@ var (
 	ErrNotEmpty    = errors.New("this database already holds staff accounts, applications, referrers' notices or cases, so psu demo will not add made-up data to it")
 )
 
+// staffPlan is the demo's staff; the administrator also keeps the
+// directory (RoleDirectoryEditor), as most units' administrators do.
 var staffPlan = []struct {
 	role        web.Role
 	name, email string
+	also        []web.Role
 }{
-	{web.RoleAdministrator, "Demo Administrator Idris Pellow", "demo.administrator@example.org"},
-	{web.RoleTriageLead, "Demo Triage Lead Saoirse Vane", "demo.lead@example.org"},
-	{web.RoleAdviser, "Demo Adviser Tamsin Rook", "demo.adviser1@example.org"},
-	{web.RoleAdviser, "Demo Adviser Olumide Brennan", "demo.adviser2@example.org"},
-	{web.RoleAdviser, "Demo Adviser Priya Castellan", "demo.adviser3@example.org"},
+	{web.RoleAdministrator, "Demo Administrator Idris Pellow", "demo.administrator@example.org", []web.Role{web.RoleDirectoryEditor}},
+	{web.RoleTriageLead, "Demo Triage Lead Saoirse Vane", "demo.lead@example.org", nil},
+	{web.RoleAdviser, "Demo Adviser Tamsin Rook", "demo.adviser1@example.org", nil},
+	{web.RoleAdviser, "Demo Adviser Olumide Brennan", "demo.adviser2@example.org", nil},
+	{web.RoleAdviser, "Demo Adviser Priya Castellan", "demo.adviser3@example.org", nil},
 }
 
 // Run fills db, which must hold no staff, applications, notices or cases,
@@ -131,6 +134,9 @@ func Run(ctx context.Context, db *store.DB, sealer *seal.Sealer, opts Options) (
 			return err
 		}
 		if rooms, err = seedUnit(ctx, tx, appts, ids[2:], opts.Now); err != nil {
+			return err
+		}
+		if err := publishBios(ctx, tx, ids[0], ids[2:]); err != nil {
 			return err
 		}
 		return settings.Set(ctx, tx, demo.Key, "true", "")
@@ -244,7 +250,7 @@ func createStaff(ctx context.Context, tx *store.Tx, sealer *seal.Sealer, opts Op
 		if err != nil {
 			return nil, nil, err
 		}
-		u, err := auth.CreateUser(ctx, tx, opts.Argon2, sp.email, sp.name, []web.Role{sp.role}, pw)
+		u, err := auth.CreateUser(ctx, tx, opts.Argon2, sp.email, sp.name, append([]web.Role{sp.role}, sp.also...), pw)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -92,6 +92,14 @@ func TestRunTellsOnlyPossibleStories(t *testing.T) {
 		if kinds != 5 || hows != 4 || missing != 0 {
 			t.Errorf("appointments: %d states (booked, attended, missed, cancelled by each), %d ways of meeting; %d booked cases without one to come", kinds, hows, missing)
 		}
+		// The advisers' biographies are published; the administrator also
+		// keeps the directory.
+		var bios, editors int
+		store.Scan(db.QueryRowContext(ctx, `SELECT COUNT(*) FROM adviser_bios b JOIN user_roles r ON r.user_id = b.user_id AND r.role = 'adviser' WHERE b.state = 'published'`), &bios)
+		store.Scan(db.QueryRowContext(ctx, `SELECT COUNT(*) FROM user_roles a JOIN user_roles d ON d.user_id = a.user_id AND d.role = 'directory_editor' WHERE a.role = 'administrator'`), &editors)
+		if bios != 3 || editors != 1 {
+			t.Errorf("%d published adviser biographies (want 3), %d administrators who edit the directory (want 1)", bios, editors)
+		}
 		// Plans signpost services of the shipped directory.
 		var signposted int
 		store.Scan(db.QueryRowContext(ctx, `SELECT COUNT(*) FROM plan_services`), &signposted)
