@@ -93,6 +93,10 @@ func Register(srv *web.Server, s *Store, ledger *consent.Ledger, limiter *rateli
 	r.Handle("POST /portal/documents", web.Client, h.addDocument, web.MaxBody(application.MaxFileSize+1<<20))
 	r.Handle("GET /portal/consents", web.Client, h.consents)
 	r.Handle("POST /portal/consents/{id}/withdraw", web.Client, h.withdraw)
+	r.Handle("GET /portal/my-data", web.Client, h.myDataPage)
+	r.Handle("GET /portal/my-data/psu-my-data.json", web.Client, h.myDataJSON)
+	r.Handle("GET /portal/my-data/psu-my-data.zip", web.Client, h.myDataZip)
+	r.Handle("POST /portal/my-data/erase", web.Client, h.askErasure)
 	return nil
 }
 
