@@ -38,18 +38,18 @@ import (
 
 // MyData is the JSON file, as a trainee downloads it.
 type MyData struct {
-	About        string           `json:"about"`
-	MadeAt       time.Time        `json:"made_at"`
-	Case         MyCase           `json:"case"`
-	Applications []MyApplication  `json:"applications"`
-	Documents    []MyDocument     `json:"documents"`
-	Appointments []MyAppointment  `json:"appointments"`
-	Plan         *MyPlan          `json:"plan,omitempty"`
-	Summaries    []MySummary      `json:"summaries"`
-	Consents     []MyConsent      `json:"consents"`
-	Timeline     []MyEvent        `json:"timeline"`
-	Erasure      []MyErasure      `json:"erasure_requests"`
-	StaffNotes   string           `json:"staff_notes"`
+	About        string          `json:"about"`
+	MadeAt       time.Time       `json:"made_at"`
+	Case         MyCase          `json:"case"`
+	Applications []MyApplication `json:"applications"`
+	Documents    []MyDocument    `json:"documents"`
+	Appointments []MyAppointment `json:"appointments"`
+	Plan         *MyPlan         `json:"plan,omitempty"`
+	Summaries    []MySummary     `json:"summaries"`
+	Consents     []MyConsent     `json:"consents"`
+	Timeline     []MyEvent       `json:"timeline"`
+	Erasure      []MyErasure     `json:"erasure_requests"`
+	StaffNotes   string          `json:"staff_notes"`
 	docs         []application.Document
 }
 
