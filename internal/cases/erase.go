@@ -3,7 +3,6 @@ package cases
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/psu-project/psu/internal/audit"
@@ -85,25 +84,9 @@ func (s *Store) Erase(ctx context.Context, tx *store.Tx, caseID, why string) err
 // EventErased is the timeline entry of an erasure.
 const EventErased = "erased"
 
-// RetentionKey is the unit's setting for how many whole years an ended
-// case is kept before it is erased.
-const RetentionKey = "retention.years"
-
-// DefaultRetentionYears is how long an ended case is kept when the unit has
-// not said.
-const DefaultRetentionYears = 7
-
-// RetentionYears reads the unit's retention period.
+// RetentionYears reads how many years the unit keeps an ended case.
 func RetentionYears(ctx context.Context, q store.Querier) (int, error) {
-	v, err := settings.Get(ctx, q, RetentionKey, strconv.Itoa(DefaultRetentionYears))
-	if err != nil {
-		return 0, err
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 {
-		return DefaultRetentionYears, nil
-	}
-	return n, nil
+	return settings.RetentionYears(ctx, q)
 }
 
 // EraseExpired erases, a few at a time, every case that ended (closed,

@@ -211,6 +211,24 @@ func (s *Store) DecideErasure(ctx context.Context, v Viewer, id string, approve 
 				"If you need us again, you can apply again at any time.\n"); err != nil {
 			return "", err
 		}
+		// A case still open ends here, as withdrawn: nothing more can be
+		// done on an erased record, and what was still booked is cancelled
+		// (the trainee's calendar told) while their address can be read.
+		if c.Status.Open() {
+			from := c.Status
+			if err := setStatus(ctx, tx, c, Withdrawn, now); err != nil {
+				return "", err
+			}
+			if err := event(ctx, tx, c, Event{Kind: EventStatus, ActorID: v.UserID, At: now, FromStatus: from, ToStatus: Withdrawn,
+				Detail: "Ended: the record is erased at the trainee's request"}); err != nil {
+				return "", err
+			}
+			for _, f := range s.OnEnd {
+				if err := f(ctx, tx, v, c); err != nil {
+					return "", err
+				}
+			}
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE erasure_requests SET status = 'approved', decided_at = ?, decided_by = ? WHERE id = ?`,
 			now, v.UserID, id); err != nil {
 			return "", fmt.Errorf("cases: approve erasure: %w", err)
