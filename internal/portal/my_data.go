@@ -201,7 +201,7 @@ func (h *handlers) myData(ctx context.Context, c *cases.Case) (*MyData, error) {
 			"You have the right to a copy: ask the unit, and we will send them to you, leaving out only what is about someone else.",
 	}
 	adviser, err := h.store.Cases.AdviserName(ctx, h.srv.DB, c)
-	if err != nil && err != store.ErrNotFound {
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, err
 	}
 	name, err := h.store.Cases.Name(c)

@@ -10,6 +10,7 @@ package portal
 
 import (
 	"context"
+	"errors"
 	"embed"
 	"io/fs"
 	"net/http"
@@ -132,7 +133,8 @@ func (h *handlers) trainee(w http.ResponseWriter, r *http.Request) (*Account, *c
 		}
 	}
 	h.srv.Sessions.Remove(ctx, keyAccount)
-	if err == store.ErrNotFound {
+	// An account that has gone (its record erased) is signed out calmly.
+	if errors.Is(err, store.ErrNotFound) {
 		http.Redirect(w, r, "/portal/sign-in", http.StatusSeeOther)
 		return nil, nil, false
 	}
