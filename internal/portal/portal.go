@@ -10,8 +10,8 @@ package portal
 
 import (
 	"context"
-	"errors"
 	"embed"
+	"errors"
 	"io/fs"
 	"net/http"
 	"strings"
