@@ -256,6 +256,8 @@ type erasureRow struct {
 	Status  string
 	Ended   string // when the case ended, "" while it goes on
 	Refused string // why this lead cannot open the case, "" if they can
+	// Restricted is a refusal a reason would lift (break-glass).
+	Restricted bool
 	Field   string // the name of its decline reason's field
 }
 
@@ -294,7 +296,7 @@ func (h *handlers) renderErasures(w http.ResponseWriter, r *http.Request, status
 		var refusal *Refusal
 		switch err := h.cases.Authorize(ctx, v, c, "case.erasure_request.view", "erasure request "+e.ID); {
 		case errors.As(err, &refusal):
-			row.Refused = refusal.Message
+			row.Refused, row.Restricted = refusal.Message, refusal == ErrNeedsReason
 		case err != nil:
 			h.srv.ServerError(w, r, err)
 			return
