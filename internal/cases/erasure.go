@@ -258,7 +258,7 @@ type erasureRow struct {
 	Refused string // why this lead cannot open the case, "" if they can
 	// Restricted is a refusal a reason would lift (break-glass).
 	Restricted bool
-	Field   string // the name of its decline reason's field
+	Field      string // the name of its decline reason's field
 }
 
 // erasureList is the leads' list of waiting requests, each with the
