@@ -3,6 +3,7 @@ package cases_test
 import (
 	"context"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -176,6 +177,25 @@ func TestEraseLeavesNoSealedByte(t *testing.T) {
 		res := l.Get("/cases/" + ref)
 		expect(t, "erased case page", res, http.StatusOK, "Record erased", "was erased on")
 		expect(t, "queue", l.Get("/cases"), http.StatusOK)
+		// No page about the case answers with an error now its content is
+		// gone: every GET route of a case, as a lead.
+		wild := regexp.MustCompile(`\{[^}]*\}`)
+		tried := 0
+		for _, rt := range in.App.Web.Router.Routes() {
+			method, path, _ := strings.Cut(rt.Pattern, " ")
+			if method != http.MethodGet || !strings.Contains(path, "{ref}") {
+				continue
+			}
+			path = strings.ReplaceAll(path, "{ref}", ref)
+			path = wild.ReplaceAllStringFunc(path, func(string) string { return store.NewID() })
+			if res := l.Get(path); res.StatusCode >= 500 {
+				t.Errorf("%s on an erased case: %d", path, res.StatusCode)
+			}
+			tried++
+		}
+		if tried < 5 {
+			t.Errorf("only %d case pages tried", tried)
+		}
 		if res := l.Post("/cases/"+ref+"/notes", map[string][]string{"note": {"more"}}); res.StatusCode != http.StatusForbidden ||
 			!strings.Contains(res.Body, "erased") {
 			t.Errorf("a note on an erased case: %d", res.StatusCode)
