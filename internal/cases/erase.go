@@ -43,6 +43,9 @@ var erasure = []string{
 	`DELETE FROM application_drafts WHERE id IN (SELECT draft_id FROM applications WHERE case_id = ?)`,
 	`DELETE FROM applications WHERE case_id = ?`,
 	`DELETE FROM referrals WHERE case_id = ?`,
+	// Mail still to go (the trainee's "your record has been erased") is
+	// delivered first; PurgeErasedMail takes it once it has gone.
+	`DELETE FROM outbox WHERE case_id = ? AND (sent_at IS NOT NULL OR failed_at IS NOT NULL)`,
 }
 
 // Erase destroys case caseID's content inside tx: its data key (so no
@@ -95,6 +98,9 @@ func RetentionYears(ctx context.Context, q store.Querier) (int, error) {
 // instances running it at once erase each case once, since Erase locks
 // the row and passes over one already erased.
 func (s *Store) EraseExpired(ctx context.Context, now time.Time) (erased int, err error) {
+	if _, err := s.PurgeErasedMail(ctx); err != nil {
+		return 0, err
+	}
 	years, err := RetentionYears(ctx, s.DB)
 	if err != nil {
 		return 0, err
@@ -139,4 +145,16 @@ func (s *Store) EraseExpired(ctx context.Context, now time.Time) (erased int, er
 			}
 		}
 	}
+}
+
+// PurgeErasedMail deletes the delivered (or given up) mail about cases that
+// have been erased: the last of it is queued in the erasure's own
+// transaction, to tell the trainee, and leaves the outbox after that.
+func (s *Store) PurgeErasedMail(ctx context.Context) (int64, error) {
+	res, err := s.DB.ExecContext(ctx, `DELETE FROM outbox WHERE case_id IN (SELECT id FROM cases WHERE erased_at IS NOT NULL)
+		AND (sent_at IS NOT NULL OR failed_at IS NOT NULL)`)
+	if err != nil {
+		return 0, fmt.Errorf("cases: purge erased mail: %w", err)
+	}
+	return res.RowsAffected()
 }

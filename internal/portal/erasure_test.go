@@ -76,6 +76,11 @@ func TestErasureRequestReviewedByALead(t *testing.T) {
 		expect(t, "decline", lead.Post("/cases/erasure-requests", url.Values{"id": {id}, "decision": {"decline"},
 			"answer-" + id: {"Your support is still going on; ask again when it ends."}}), http.StatusSeeOther, "/cases/erasure-requests")
 		mailWith(t, in, 3, "eve@example.com", "About your request to erase your record")
+		var mails int
+		store.Scan(in.App.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE case_id = ?`, c.ID), &mails)
+		if mails < 2 {
+			t.Errorf("%d mails in the outbox name the case, want the sign-in link and the decline", mails)
+		}
 		page := trainee.Get("/portal/my-data")
 		if !strings.Contains(page.Body, "decided to keep your record") || !strings.Contains(page.Body, "ask again when it ends") {
 			t.Errorf("the trainee is not told the decline:\n%s", page.Body)
@@ -101,6 +106,23 @@ func TestErasureRequestReviewedByALead(t *testing.T) {
 		store.Scan(in.App.DB.QueryRowContext(ctx, `SELECT detail FROM audit_log WHERE case_id = ? AND action = 'case.erased'`, c.ID), &why)
 		if why != "erasure request" {
 			t.Errorf("audit says %q", why)
+		}
+		// The mail about the case, the trainee's address in it, goes once
+		// delivered.
+		var left int
+		for i := 0; i < 100; i++ {
+			store.Scan(in.App.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE case_id = ? AND sent_at IS NULL`, c.ID), &left)
+			if left == 0 {
+				break
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		if _, err := in.App.Cases.EraseExpired(ctx, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		store.Scan(in.App.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE case_id = ?`, c.ID), &left)
+		if left != 0 {
+			t.Errorf("%d mails about the erased case left in the outbox", left)
 		}
 		expect(t, "portal after erasure", trainee.Get("/portal/my-data"), http.StatusSeeOther, "/portal/sign-in")
 		if list := lead.Get("/cases/erasure-requests"); strings.Contains(list.Body, c.Reference) {

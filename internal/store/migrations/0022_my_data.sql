@@ -5,6 +5,12 @@ ALTER TABLE cases ADD COLUMN erased_at TIMESTAMP;
 -- The retention job's query: ended cases not yet erased, oldest end first.
 CREATE INDEX cases_retention ON cases (status_at, id) WHERE erased_at IS NULL AND status IN ('closed', 'withdrawn', 'not_eligible');
 
+-- The case an e-mail is about (set by consent.Mail and the portal's
+-- sign-in link), so an erased case's delivered mail, with the trainee's
+-- address in it, goes too.
+ALTER TABLE outbox ADD COLUMN case_id TEXT;
+CREATE INDEX outbox_case ON outbox (case_id) WHERE case_id IS NOT NULL;
+
 -- A trainee's request to erase their record, reviewed by a triage lead.
 -- The trainee's reason and the lead's answer are sealed under the case key,
 -- so an erasure takes them too.
