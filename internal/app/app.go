@@ -216,6 +216,8 @@ func (a *App) Run(ctx context.Context, ln net.Listener) error {
 	go func() { defer wg.Done(); a.Appointments.RunReminders(workCtx, a.Log) }()
 	wg.Add(1)
 	go func() { defer wg.Done(); a.feedbackRequests(workCtx) }()
+	wg.Add(1)
+	go func() { defer wg.Done(); a.retention(workCtx) }()
 
 	hs := a.Web.HTTPServer()
 	errc := make(chan error, 1)
@@ -271,6 +273,27 @@ func (a *App) caseAlerts(ctx context.Context) {
 	for {
 		if _, err := a.Cases.AlertLeads(ctx, a.Config.BaseURL.String(), store.Now()); err != nil && ctx.Err() == nil {
 			a.Log.Error("alert triage leads", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// retention erases the cases that ended longer ago than the unit keeps
+// them (cases.EraseExpired). Every instance runs it; Erase locks each case
+// and passes over one already erased, so each is erased once. Hourly is
+// plenty for a period counted in years.
+func (a *App) retention(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := a.Cases.EraseExpired(ctx, store.Now()); err != nil && ctx.Err() == nil {
+			a.Log.Error("erase cases past their retention period", "err", err)
+		} else if n > 0 {
+			a.Log.Info("erased cases past their retention period", "count", n)
 		}
 		select {
 		case <-ctx.Done():

@@ -23,6 +23,9 @@ const (
 // ErrLeadsOnly refuses an action only a triage lead may take.
 var ErrLeadsOnly = &Refusal{"triage leads only", "Only a triage lead can do this."}
 
+// ErrErased refuses any change to a case whose record was erased.
+var ErrErased = &Refusal{"erased", "This case's record was erased, so nothing more can be done on it. Its reference, status and dates are kept."}
+
 // ProblemError is a refused action worded for the person who tried it.
 type ProblemError struct{ Field, Message string }
 
@@ -46,6 +49,9 @@ func (s *Store) act(ctx context.Context, v Viewer, id, action string, leadOnly b
 		}
 		if refusal == nil && leadOnly && !v.Lead {
 			refusal = ErrLeadsOnly
+		}
+		if refusal == nil && c.Erased() {
+			refusal = ErrErased
 		}
 		if refusal != nil {
 			return refusal

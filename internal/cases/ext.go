@@ -96,7 +96,7 @@ func (s *Store) TraineeAct(ctx context.Context, id, action string, fn func(tx *s
 		if err != nil {
 			return err
 		}
-		if !c.Status.Open() {
+		if !c.Status.Open() || c.Erased() {
 			return ErrCaseEnded
 		}
 		typ, target, err := fn(tx, c)

@@ -14,21 +14,23 @@ const keyFlash = "cases.flash"
 // Flash messages wait in the session as codes, never as text: a message
 // naming a trainee would sit unsealed in the sessions table.
 var flashes = map[string]string{
-	"assigned":     "The case has been assigned.",
-	"contacted":    "First contact recorded. The first-response clock has stopped.",
-	"note":         "Note added.",
-	"status":       "Status updated.",
-	"not-eligible": "The case is closed as not eligible.",
-	"mailed":       "The case is closed as not eligible, and the trainee has been e-mailed where to turn.",
-	"not-mailed":   "The case is closed as not eligible. The trainee did not agree to e-mail about their case, so tell them another way.",
-	"merged":       "The duplicate has been merged into this case.",
-	"paused":       "The first-response clock is paused.",
-	"resumed":      "The first-response clock is running again.",
-	"restricted":   "The case is now restricted.",
-	"unrestricted": "The case is no longer restricted.",
-	"conflict":     "Your conflict of interest is recorded. You will not be able to open this case.",
-	"alerts-on":    "You will be e-mailed, at most once an hour, when something new arrives.",
-	"alerts-off":   "You will no longer be e-mailed when something new arrives.",
+	"assigned":         "The case has been assigned.",
+	"contacted":        "First contact recorded. The first-response clock has stopped.",
+	"note":             "Note added.",
+	"status":           "Status updated.",
+	"not-eligible":     "The case is closed as not eligible.",
+	"mailed":           "The case is closed as not eligible, and the trainee has been e-mailed where to turn.",
+	"not-mailed":       "The case is closed as not eligible. The trainee did not agree to e-mail about their case, so tell them another way.",
+	"merged":           "The duplicate has been merged into this case.",
+	"paused":           "The first-response clock is paused.",
+	"resumed":          "The first-response clock is running again.",
+	"restricted":       "The case is now restricted.",
+	"unrestricted":     "The case is no longer restricted.",
+	"conflict":         "Your conflict of interest is recorded. You will not be able to open this case.",
+	"alerts-on":        "You will be e-mailed, at most once an hour, when something new arrives.",
+	"alerts-off":       "You will no longer be e-mailed when something new arrives.",
+	"erasure-approved": "The record has been erased. The trainee has been told by e-mail if they agreed to e-mail about their case.",
+	"erasure-declined": "The request has been declined. The trainee can read your reason on their page.",
 }
 
 func (h *handlers) setFlash(r *http.Request, code string) {

@@ -113,6 +113,9 @@ type Case struct {
 	ConsentFollowUp  bool
 	EmailBlind       string
 	UpdatedAt        time.Time
+	// ErasedAt is when the case's key and sealed content were destroyed
+	// (retention, or an approved request); zero while it holds them.
+	ErasedAt time.Time
 
 	keySealed   []byte
 	nameSealed  []byte
@@ -139,3 +142,6 @@ func TopicLabel(v string) string {
 	}
 	return v
 }
+
+// Erased reports whether c's content has been erased.
+func (c *Case) Erased() bool { return !c.ErasedAt.IsZero() }

@@ -58,6 +58,8 @@ func Register(ctx context.Context, srv *web.Server, cs *Store, apps *application
 	r.Handle("GET /staff", web.Staff, h.staffHome)
 	r.Handle("GET /cases", web.Adviser, h.queue)
 	r.Handle("POST /cases/alerts", web.TriageLead, h.setAlerts)
+	r.Handle("GET /cases/erasure-requests", web.TriageLead, h.erasureList)
+	r.Handle("POST /cases/erasure-requests", web.TriageLead, h.erasureDecide)
 	r.Handle("GET /cases/{ref}", web.Adviser, h.show)
 	r.Handle("GET /cases/{ref}/documents/{id}", web.Adviser, h.document)
 	r.Handle("GET /cases/{ref}/open", web.Adviser, h.breakGlassForm)

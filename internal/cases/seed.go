@@ -585,7 +585,8 @@ func (w *seeder) write(ctx context.Context, tx *store.Tx) error {
 		cases = append(cases, []any{c.ID, c.Reference, string(c.Status), c.StatusAt, c.OpenedAt, seedTime(c.SubmittedAt),
 			seedTime(c.ResponseDue), seedTime(c.RespondedAt), seedTime(c.ClockPausedAt), c.ClockPausedDays, assigned,
 			seedTime(c.AssignedAt), c.Restricted, merged, c.Outcome, seedTime(c.ClosedAt), c.Profession, c.Region,
-			c.Programme, c.ConsentCaseEmail, c.ConsentFollowUp, c.EmailBlind, c.keySealed, c.nameSealed, c.emailSealed, c.UpdatedAt})
+			c.Programme, c.ConsentCaseEmail, c.ConsentFollowUp, c.EmailBlind, c.keySealed, c.nameSealed, c.emailSealed, c.UpdatedAt,
+			seedTime(c.ErasedAt)})
 		for _, b := range sd.blinds {
 			search = append(search, []any{c.ID, b, c.OpenedAt})
 		}

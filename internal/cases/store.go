@@ -42,24 +42,24 @@ func (s *Store) outcomes(ctx context.Context, q store.Querier) ([]string, error)
 
 const caseColumns = `id, reference, status, status_at, opened_at, submitted_at, response_due, responded_at,
 	clock_paused_at, clock_paused_days, assigned_to, assigned_at, restricted, merged_into, outcome, closed_at,
-	profession, region, programme, consent_case_email, consent_follow_up, email_blind, key_sealed, name_sealed, email_sealed, updated_at`
+	profession, region, programme, consent_case_email, consent_follow_up, email_blind, key_sealed, name_sealed, email_sealed, updated_at, erased_at`
 
 type scanner interface{ Scan(dest ...any) error }
 
 func scanCase(row scanner) (*Case, error) {
 	c := &Case{}
-	var submitted, due, responded, paused, assignedAt, closed store.Time
+	var submitted, due, responded, paused, assignedAt, closed, erased store.Time
 	var assigned, merged sql.NullString
 	err := row.Scan(&c.ID, &c.Reference, &c.Status, &c.StatusAt, &c.OpenedAt, &submitted, &due, &responded,
 		&paused, &c.ClockPausedDays, &assigned, &assignedAt, &c.Restricted, &merged, &c.Outcome, &closed,
 		&c.Profession, &c.Region, &c.Programme, &c.ConsentCaseEmail, &c.ConsentFollowUp, &c.EmailBlind,
-		&c.keySealed, &c.nameSealed, &c.emailSealed, &c.UpdatedAt)
+		&c.keySealed, &c.nameSealed, &c.emailSealed, &c.UpdatedAt, &erased)
 	if err != nil {
 		return nil, err
 	}
 	c.SubmittedAt, c.ResponseDue, c.RespondedAt = submitted.Time.UTC(), due.Time.UTC(), responded.Time.UTC()
 	c.ClockPausedAt, c.AssignedAt, c.ClosedAt = paused.Time.UTC(), assignedAt.Time.UTC(), closed.Time.UTC()
-	c.AssignedTo, c.MergedInto = assigned.String, merged.String
+	c.AssignedTo, c.MergedInto, c.ErasedAt = assigned.String, merged.String, erased.Time.UTC()
 	c.StatusAt, c.OpenedAt, c.UpdatedAt = c.StatusAt.UTC(), c.OpenedAt.UTC(), c.UpdatedAt.UTC()
 	return c, nil
 }

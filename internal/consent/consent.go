@@ -173,6 +173,9 @@ func Mail(ctx context.Context, tx *store.Tx, ob *mail.Outbox, n Need, m mail.Mes
 	if ob == nil || m.To == "" {
 		return false, nil
 	}
+	if m.CaseID == "" {
+		m.CaseID = n.CaseID // so erasing the case takes the delivered mail too
+	}
 	if _, err := Check(ctx, tx, n); err != nil {
 		if errors.Is(err, ErrRefused) {
 			return false, nil

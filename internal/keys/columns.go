@@ -55,6 +55,7 @@ var UnderCaseKeys = []string{
 	"plan_goals.title", "plan_actions.what", "plan_actions.who", "plan_services.service",
 	"summary_drafts.discussed", "summary_drafts.agreed", "summary_drafts.preview",
 	"summaries.content", "summaries.pdf", "consents.recipient_sealed",
+	"erasure_requests.reason", "erasure_requests.answer",
 }
 
 // NotSealed are byte columns that are not sealed values. Session data is

@@ -28,6 +28,9 @@ type Message struct {
 	// as an .ics attachment), so mail programs offer to add, change or
 	// remove the event. It is sealed at rest like the body.
 	Calendar *Calendar
+	// CaseID is the case the mail is about, if any: once delivered, it is
+	// deleted when that case is erased.
+	CaseID string
 }
 
 // Calendar is an iCalendar object (RFC 5545) carrying one iTIP method
@@ -94,10 +97,14 @@ func (o *Outbox) Enqueue(ctx context.Context, tx *store.Tx, m Message) (string, 
 		}
 		calendar, method = o.sealer.Seal(m.Calendar.Data, "outbox.calendar:"+id), m.Calendar.Method
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO outbox (id, kind, recipient, subject, body, calendar, calendar_method, created_at, next_attempt_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	var caseID any
+	if m.CaseID != "" {
+		caseID = m.CaseID
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO outbox (id, kind, recipient, subject, body, calendar, calendar_method, created_at, next_attempt_at, case_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		id, m.Kind, o.sealer.SealString(m.To, "outbox.recipient:"+id), m.Subject, o.sealer.SealString(m.Text, "outbox.body:"+id),
-		calendar, method, now, now)
+		calendar, method, now, now, caseID)
 	if err != nil {
 		return "", fmt.Errorf("mail: enqueue: %w", err)
 	}

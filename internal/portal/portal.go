@@ -11,6 +11,7 @@ package portal
 import (
 	"context"
 	"embed"
+	"errors"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -111,17 +112,21 @@ func Register(srv *web.Server, gate *cases.Gate, s *Store, ledger *consent.Ledge
 	r.Handle("POST /portal/summaries/{n}/share", web.Client, h.share)
 	r.Handle("GET /portal/shares", web.Client, h.shares)
 	r.Handle("POST /portal/referrers/{id}/tell", web.Client, h.tellReferrer)
+	r.Handle("GET /portal/my-data", web.Client, h.myDataPage)
+	r.Handle("GET /portal/my-data/psu-my-data.json", web.Client, h.myDataJSON)
+	r.Handle("GET /portal/my-data/psu-my-data.zip", web.Client, h.myDataZip)
+	r.Handle("POST /portal/my-data/erase", web.Client, h.askErasure)
 
 	// The person a trainee shared their summary with.
 	r.Handle("GET /shared/{token}", web.Public, h.sharedStart)
 	r.Handle("POST /shared/{token}", web.Public, h.sendCode)
 	r.Handle("GET /shared/{token}/code", web.Public, h.codeForm)
 	r.Handle("POST /shared/{token}/code", web.Public, h.checkCode)
+	r.Handle("GET /shared/summary", web.Public, h.sharedSummary)
+	r.Handle("GET /shared/summary.pdf", web.Public, h.sharedPDF)
 
 	// Staff, on the case page.
 	r.Handle("POST /cases/{ref}/portal/authenticator/remove", web.Adviser, h.removeAuthenticator)
-	r.Handle("GET /shared/summary", web.Public, h.sharedSummary)
-	r.Handle("GET /shared/summary.pdf", web.Public, h.sharedPDF)
 
 	// Withdrawing a share's consent, here or anywhere, ends its link.
 	ledger.OnWithdraw = append(ledger.OnWithdraw, s.endShares)
@@ -160,7 +165,8 @@ func (h *handlers) trainee(w http.ResponseWriter, r *http.Request) (*Account, *c
 		}
 	}
 	h.srv.Sessions.Remove(ctx, keyAccount)
-	if err == store.ErrNotFound {
+	// An account that has gone (its record erased) is signed out calmly.
+	if errors.Is(err, store.ErrNotFound) {
 		http.Redirect(w, r, "/portal/sign-in", http.StatusSeeOther)
 		return nil, nil, false
 	}

@@ -2,6 +2,7 @@ package portal_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -12,6 +13,7 @@ import (
 	"github.com/psu-project/psu/internal/apptest"
 	"github.com/psu-project/psu/internal/consent"
 	"github.com/psu-project/psu/internal/mail/mailtest"
+	"github.com/psu-project/psu/internal/portal"
 	"github.com/psu-project/psu/internal/referral"
 	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/store/storetest"
@@ -198,6 +200,14 @@ func TestShareJourney(t *testing.T) {
 		if res := trainee.Get("/portal/consents"); !strings.Contains(res.Body, "Share version 1 of your summary with Dr Sam Supervisor") {
 			t.Error("the consents page does not name the share")
 		}
+		// The trainee's own data holds the share, its openings and its end.
+		var data portal.MyData
+		if err := json.Unmarshal([]byte(trainee.Get("/portal/my-data/psu-my-data.json").Body), &data); err != nil {
+			t.Fatal(err)
+		}
+		if len(data.Shares) != 1 || data.Shares[0].Recipient.Email != "sam@example.nhs.uk" || len(data.Shares[0].Opens) != 2 || data.Shares[0].EndedAt == nil {
+			t.Errorf("shares in my data: %+v", data.Shares)
+		}
 	})
 }
 
@@ -245,5 +255,11 @@ func TestShareLinkLimits(t *testing.T) {
 		if res := trainee.Get("/portal/shares"); !strings.Contains(res.Body, "The link expired on") {
 			t.Error("the shares page does not say the link expired")
 		}
+
+		// An erased case's links are gone too: a calm 410, not an error.
+		if err := db.Tx(ctx, func(tx *store.Tx) error { return in.App.Cases.Erase(ctx, tx, c.ID, "erasure request") }); err != nil {
+			t.Fatal(err)
+		}
+		expect(t, "link of an erased case", in.Client(t).Get(second), http.StatusGone, "")
 	})
 }

@@ -126,6 +126,7 @@ func (s *Store) SendLink(ctx context.Context, email string) error {
 		_, err = s.Outbox.Enqueue(ctx, tx, mail.Message{
 			Kind:    "portal.sign_in",
 			To:      email,
+			CaseID:  a.CaseID,
 			Subject: "Your link to sign in to the Professional Support Unit",
 			Text: "You asked for a link to sign in to your page with the Individual Support Team of the Professional Support Unit.\n\n" +
 				"Open this link to sign in on this device or another:\n\n" + base + "/portal/sign-in/" + tok + "\n\n" +

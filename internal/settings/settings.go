@@ -22,7 +22,30 @@ const (
 	// KeyHolidaysLoaded is when an administrator uploaded the bank holidays
 	// in use (RFC 3339), empty once they go back to psu's own list.
 	KeyHolidaysLoaded = "bank_holidays.loaded_at"
+	// KeyRetentionYears is how many whole years an ended case is kept
+	// before the retention job erases it.
+	KeyRetentionYears = "retention.years"
 )
+
+// Retention limits: the default is the unit's policy (issue 11).
+const (
+	DefaultRetentionYears = 7
+	MinRetentionYears     = 1
+	MaxRetentionYears     = 50
+)
+
+// RetentionYears reads how long the unit keeps an ended case.
+func RetentionYears(ctx context.Context, q store.Querier) (int, error) {
+	v, err := Get(ctx, q, KeyRetentionYears, strconv.Itoa(DefaultRetentionYears))
+	if err != nil {
+		return 0, err
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < MinRetentionYears || n > MaxRetentionYears {
+		return DefaultRetentionYears, nil
+	}
+	return n, nil
+}
 
 // Defaults, from the unit's published promise: a reply within 14 days.
 const (

@@ -32,7 +32,9 @@ type settingsPage struct {
 	Clock    ClockSettings // in use
 	Modes    []modeOption
 	Min, Max int
-	Holidays holidaysView
+	// MinYears and MaxYears bound how long ended cases are kept.
+	MinYears, MaxYears int
+	Holidays           holidaysView
 }
 
 type modeOption struct {
@@ -126,13 +128,29 @@ func (h *handlers) render(w http.ResponseWriter, r *http.Request, status int, f 
 		h.srv.ServerError(w, r, err)
 		return
 	}
+	years, err := RetentionYears(ctx, h.srv.DB)
+	if err != nil {
+		h.srv.ServerError(w, r, err)
+		return
+	}
+	// Each form on the page shows what is in use unless it is the one
+	// that was posted.
 	if f == nil {
 		f = web.NewForm(clockValues(cs))
+	}
+	if !f.Values.Has("days") {
+		for k, v := range clockValues(cs) {
+			f.Values[k] = v
+		}
+	}
+	if !f.Values.Has("years") {
+		f.Values.Set("years", strconv.Itoa(years))
 	}
 	h.srv.Render(w, r, status, "settings/settings.html", web.Page{
 		Title: "Unit settings",
 		Form:  f,
 		Data: settingsPage{Flash: flash, Clock: cs, Modes: modeOptions, Min: MinResponseDays, Max: MaxResponseDays,
+			MinYears: MinRetentionYears, MaxYears: MaxRetentionYears,
 			Holidays: describeHolidays(l, h.now())},
 	})
 }

@@ -467,3 +467,31 @@ func TestSettingsAreForAdministratorsOnly(t *testing.T) {
 		})
 	}
 }
+
+// An administrator sets how long ended cases are kept: a whole number of
+// years in range, else 422 with the figure typed kept; audited.
+func TestAdministratorSetsRetention(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		in := apptest.Start(t, db.Engine())
+		admin := in.Client(t)
+		staff := in.CreateStaff(t, web.RoleAdministrator)
+		admin.SignIn(staff)
+		if page := admin.Get("/admin/settings"); !strings.Contains(page.Body, `name="years" type="text" value="7"`) {
+			t.Error("the settings page does not show the default of 7 years")
+		}
+		for _, bad := range []string{"", "0", "seven", "51"} {
+			res := admin.Post("/admin/settings/retention", url.Values{"years": {bad}})
+			if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "nhsuk-error-summary") ||
+				!strings.Contains(res.Body, `name="days" type="text" value="14"`) {
+				t.Errorf("years %q: %d", bad, res.StatusCode)
+			}
+		}
+		saved(t, admin, admin.Post("/admin/settings/retention", url.Values{"years": {"10"}}), "Ended cases are now kept for 10 years")
+		if n, err := settings.RetentionYears(context.Background(), in.App.DB); err != nil || n != 10 {
+			t.Errorf("RetentionYears = %d (%v), want 10", n, err)
+		}
+		if es := auditEntries(t, in.App.DB, "settings.retention"); len(es) != 1 || es[0].Detail != "10 years (was 7)" {
+			t.Errorf("audit entries: %+v", es)
+		}
+	})
+}
