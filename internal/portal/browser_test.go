@@ -1,14 +1,19 @@
 package portal_test
 
 import (
+	"context"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/psu-project/psu/internal/appointments"
 	"github.com/psu-project/psu/internal/apptest"
+	"github.com/psu-project/psu/internal/cases"
 	"github.com/psu-project/psu/internal/mail/mailtest"
+	"github.com/psu-project/psu/internal/plans"
 	"github.com/psu-project/psu/internal/store"
+	"github.com/psu-project/psu/internal/web"
 	"github.com/psu-project/psu/internal/webtest"
 )
 
@@ -157,4 +162,84 @@ func signInLinkFor(t *testing.T, in *apptest.Instance, c *apptest.Client, email 
 		t.Fatalf("ask for a link: %d", res.StatusCode)
 	}
 	return linkRE.FindString(in.SMTP.WaitFor(t, before, 15*time.Second, func(m mailtest.Mail) bool { return linkRE.MatchString(m.Body) }).Body)
+}
+
+// Every page of the trainee's portal, found from the route table (so a new
+// page cannot be missed), in Chromium on a phone with JavaScript off and
+// on, for a trainee with an appointment to come, a plan, a written summary
+// and a referrer: each shows its heading and passes axe.
+func TestEveryPortalPageInChromium(t *testing.T) {
+	in := apptest.Start(t, store.SQLite)
+	ctx := context.Background()
+	visitor := in.Client(t)
+	if res := visitor.Post("/referrers/notify", url.Values{"referrer_name": {"Dr Riley Referrer"}, "referrer_role": {"Clinical supervisor"},
+		"referrer_organisation": {"St Example's Hospital"}, "referrer_email": {"riley@example.nhs.uk"}, "trainee_name": {"Ada Trainee"},
+		"trainee_email": {"every.page@example.com"}, "reason": {"A hard year"}, "trainee_told": {"yes"}}); res.StatusCode != 303 {
+		t.Fatalf("notice: %d", res.StatusCode)
+	}
+	c := applied(t, in, "every.page@example.com", true, false)
+	link := signInLinkFor(t, in, in.Client(t), "every.page@example.com")
+	// Booked with an appointment to come, then seen (with a plan) and sent
+	// the summary: every page has something to show.
+	lead := in.CreateStaff(t, web.RoleTriageLead)
+	adviser := in.CreateStaff(t, web.RoleAdviser)
+	v := cases.Viewer{UserID: adviser.ID, Roles: "adviser"}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(in.App.Cases.Assign(ctx, cases.Viewer{UserID: lead.ID, Lead: true, Roles: "triage_lead"}, c.ID, adviser.ID))
+	must(in.App.Cases.MarkContacted(ctx, v, c.ID, "phone"))
+	must(in.App.Cases.Move(ctx, v, c.ID, cases.Booked, "", ""))
+	now := time.Now().UTC()
+	must(in.App.DB.Tx(ctx, func(tx *store.Tx) error {
+		return in.App.Appointments.SeedAll(ctx, tx, now, []appointments.SeedAppointment{{CaseID: c.ID, By: adviser.ID, BookedAt: now.Add(-time.Hour),
+			Booking: appointments.Booking{Start: now.Add(72 * time.Hour).Truncate(time.Hour), Minutes: 60, How: appointments.Teams, Link: "https://teams.microsoft.com/l/every-page"},
+			Status: appointments.Booked}})
+	}))
+	must(in.App.Cases.Move(ctx, v, c.ID, cases.Seen, "", ""))
+	ps := &plans.Store{DB: in.App.DB, Cases: in.App.Cases}
+	must(ps.AddGoal(ctx, v, c.ID, "Pass the written exam"))
+	var goal string
+	must(store.Scan(in.App.DB.QueryRowContext(ctx, `SELECT id FROM plan_goals WHERE case_id = ?`, c.ID), &goal))
+	must(ps.AddAction(ctx, v, c.ID, goal, plans.ActionInput{What: "Book the study-skills session", Who: "Trainee", Due: plans.DayOf(now).AddDays(14), Status: plans.NotStarted}))
+	issue(t, in, v, c)
+	var apptID string
+	if err := store.Scan(in.App.DB.QueryRowContext(ctx, `SELECT id FROM appointments WHERE case_id = ?`, c.ID), &apptID); err != nil {
+		t.Fatal(err)
+	}
+	var pages []string
+	for _, r := range in.App.Web.Router.Routes() {
+		path, ok := strings.CutPrefix(r.Pattern, "GET ")
+		if !ok || r.Perm != web.Client || strings.HasSuffix(path, ".ics") || strings.HasSuffix(path, ".pdf") || strings.HasSuffix(path, ".json") || strings.HasSuffix(path, ".zip") {
+			continue
+		}
+		path = strings.NewReplacer("{n}", "1", "{id}", apptID).Replace(path)
+		if strings.Contains(path, "{") {
+			t.Errorf("%s: no address to visit; add its parameter here", r.Pattern)
+			continue
+		}
+		pages = append(pages, path)
+	}
+	if len(pages) < 10 {
+		t.Fatalf("only %d portal pages found: %v", len(pages), pages)
+	}
+	b := webtest.New(t)
+	for i, opts := range [][]webtest.Option{{webtest.NoJS(), webtest.Phone()}, {webtest.Phone()}} {
+		tab := b.Tab(t, opts...)
+		if i == 0 {
+			tab.Visit(in.URL + link)
+			tab.Click("form button[type=submit]")
+		}
+		for _, p := range pages {
+			tab.Visit(in.URL + p)
+			if h1 := tab.Text("h1"); h1 == "" || strings.Contains(h1, "not found") || strings.Contains(h1, "Sorry") || strings.Contains(tab.URL(), "/sign-in") {
+				t.Errorf("%s: heading %q at %s", p, h1, tab.URL())
+				continue
+			}
+			tab.Axe()
+		}
+	}
 }
