@@ -197,7 +197,7 @@ func TestEveryPortalPageInChromium(t *testing.T) {
 	must(in.App.DB.Tx(ctx, func(tx *store.Tx) error {
 		return in.App.Appointments.SeedAll(ctx, tx, now, []appointments.SeedAppointment{{CaseID: c.ID, By: adviser.ID, BookedAt: now.Add(-time.Hour),
 			Booking: appointments.Booking{Start: now.Add(72 * time.Hour).Truncate(time.Hour), Minutes: 60, How: appointments.Teams, Link: "https://teams.microsoft.com/l/every-page"},
-			Status: appointments.Booked}})
+			Status:  appointments.Booked}})
 	}))
 	must(in.App.Cases.Move(ctx, v, c.ID, cases.Seen, "", ""))
 	ps := &plans.Store{DB: in.App.DB, Cases: in.App.Cases}
