@@ -92,6 +92,11 @@ func TestDemo(t *testing.T) {
 				if res := c.Get("/portal"); res.StatusCode != http.StatusOK {
 					t.Errorf("trainee %s: portal %d", tr["email"], res.StatusCode)
 				}
+				if tr["stage"] == "summary shared" {
+					if res := c.Get("/portal/shares"); !strings.Contains(res.Body, "Educational supervisor") || !strings.Contains(res.Body, "opened on") {
+						t.Error("the trainee who shared their summary does not see the share and its opening")
+					}
+				}
 				if tr["stage"] == "summary issued" {
 					if res := c.Get("/portal/summaries/1/summary.pdf"); res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Body, "%PDF-") {
 						t.Errorf("the trainee with a summary cannot download it: %d", res.StatusCode)
@@ -101,7 +106,7 @@ func TestDemo(t *testing.T) {
 					}
 				}
 			}
-			if !slices.Equal(stages, []string{"applied", "booked", "summary issued", "closed"}) {
+			if !slices.Equal(stages, []string{"applied", "booked", "summary issued", "summary shared", "closed"}) {
 				t.Errorf("trainees at %v", stages)
 			}
 			var lead *apptest.Client
