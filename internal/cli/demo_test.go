@@ -93,7 +93,7 @@ func TestDemo(t *testing.T) {
 					t.Errorf("trainee %s: portal %d", tr["email"], res.StatusCode)
 				}
 				if tr["stage"] == "summary shared" {
-					if res := c.Get("/portal/shares"); !strings.Contains(res.Body, "Educational supervisor") || !strings.Contains(res.Body, "opened on") {
+					if res := c.Get("/portal/shares"); !strings.Contains(res.Body, "Educational supervisor") || !strings.Contains(res.Body, "Opened on") {
 						t.Error("the trainee who shared their summary does not see the share and its opening")
 					}
 				}

@@ -138,7 +138,7 @@ func TestShareInChromium(t *testing.T) {
 		sup.Axe()
 
 		tab.Visit(in.URL + "/portal/shares")
-		if got := tab.Text("main"); !strings.Contains(got, "opened on") {
+		if got := tab.Text("main"); !strings.Contains(got, "Opened on") {
 			t.Errorf("the trainee does not see the opening: %q", got)
 		}
 		tab.Click("form[action$='/withdraw'] button")

@@ -183,6 +183,9 @@ func (h *handlers) signIn(ctx context.Context, a *Account, how string, r *http.R
 	h.srv.Sessions.Put(ctx, keyAccount, a.ID)
 	h.srv.Sessions.Put(ctx, keySignedInAt, h.store.clock())
 	return h.srv.DB.Tx(ctx, func(tx *store.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE portal_accounts SET last_sign_in_at = ? WHERE id = ?`, h.store.clock(), a.ID); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, audit.Event{ActorRole: "trainee", Action: "portal.sign_in", TargetType: "case",
 			TargetID: a.CaseID, CaseID: a.CaseID, Detail: how})
 	})

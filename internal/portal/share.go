@@ -211,7 +211,11 @@ func (h *handlers) shares(w http.ResponseWriter, r *http.Request) {
 			row.State = "The link works until " + at(sh.Expires) + "."
 		}
 		for _, o := range sh.Opens {
-			row.Opens = append(row.Opens, o.What+" on "+at(o.At))
+			what := "Opened"
+			if o.What == "downloaded" {
+				what = "Downloaded"
+			}
+			row.Opens = append(row.Opens, what+" on "+at(o.At))
 		}
 		rows = append(rows, row)
 	}

@@ -175,7 +175,7 @@ func TestShareJourney(t *testing.T) {
 
 		// The trainee sees both: the opening and the download.
 		res = trainee.Get("/portal/shares")
-		if !strings.Contains(res.Body, "opened on") || !strings.Contains(res.Body, "downloaded on") {
+		if !strings.Contains(res.Body, "Opened on") || !strings.Contains(res.Body, "Downloaded on") {
 			t.Errorf("shares page does not show the opens:\n%s", res.Body)
 		}
 		var opens int

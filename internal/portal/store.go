@@ -200,9 +200,6 @@ func (s *Store) UseLink(ctx context.Context, tok string) (*Account, error) {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return ErrLinkUsed
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE portal_accounts SET last_sign_in_at = ? WHERE id = ?`, now, accountID); err != nil {
-			return fmt.Errorf("portal: use link: %w", err)
-		}
 		a, err = s.Account(ctx, tx, accountID)
 		return err
 	})

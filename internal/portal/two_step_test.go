@@ -102,7 +102,7 @@ func TestTraineeAuthenticator(t *testing.T) {
 		expect(t, "add the app again", fresh.Post("/portal/two-step", url.Values{"code": {codeAt(t, secret, 0)}}), http.StatusSeeOther, "/portal/two-step")
 		lead := in.Client(t)
 		lead.SignIn(in.CreateStaff(t, web.RoleTriageLead))
-		if res := lead.Get(cases.Path(c)); !strings.Contains(res.Body, "They sign in with an authenticator app as well") {
+		if res := lead.Get(cases.Path(c)); !strings.Contains(res.Body, "They sign in with an authenticator app as well") || !strings.Contains(res.Body, "They last signed in on") {
 			t.Errorf("the case page does not say the trainee uses an authenticator app:\n%s", res.Body)
 		}
 		stranger := in.Client(t)

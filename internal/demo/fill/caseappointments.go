@@ -55,6 +55,19 @@ func at10(t time.Time) time.Time {
 	return time.Date(d.Year(), d.Month(), d.Day(), 10, 0, 0, 0, workdays.London).UTC()
 }
 
+// at10Before is 10am London time on the last working day whose hour and a
+// half from 10am ends before t: a one-to-one in working hours.
+func at10Before(t time.Time) time.Time {
+	d := t.In(workdays.London)
+	for {
+		s := time.Date(d.Year(), d.Month(), d.Day(), 10, 0, 0, 0, workdays.London)
+		if wd := s.Weekday(); wd != time.Saturday && wd != time.Sunday && s.Add(90*time.Minute).Before(t) {
+			return s.UTC()
+		}
+		d = d.AddDate(0, 0, -1)
+	}
+}
+
 // booking is the i-th way of meeting: in a room, by phone (a number from
 // Ofcom's range for drama), or by Teams or Zoom (a link on example.org).
 func (w *writer) booking(i int, start time.Time) appointments.Booking {
@@ -105,7 +118,7 @@ func (w *writer) writeAppointments(ctx context.Context, tx *store.Tx, cs []*case
 		case cases.Booked:
 			if w.nth("missed", 4) {
 				// Missed half way between first contact and this booking.
-				missed := c.RespondedAt.Add(c.StatusAt.Sub(c.RespondedAt) / 2).Truncate(time.Hour)
+				missed := at10Before(c.RespondedAt.Add(c.StatusAt.Sub(c.RespondedAt) / 2))
 				if missed.After(c.RespondedAt) && missed.Add(30*time.Minute).Before(c.StatusAt) {
 					add(appointments.SeedAppointment{CaseID: c.ID, By: by, BookedAt: c.RespondedAt, Booking: w.booking(i+1, missed),
 						Status: appointments.DidNotAttend, ClosedAt: missed.Add(30 * time.Minute), ClosedBy: by,
@@ -118,7 +131,7 @@ func (w *writer) writeAppointments(ctx context.Context, tx *store.Tx, cs []*case
 			if c.Status == cases.Closed && i%3 != 0 {
 				continue
 			}
-			start := seenAt(c).Add(-90 * time.Minute).Truncate(time.Minute)
+			start := at10Before(seenAt(c))
 			booked := maxTime(c.RespondedAt, start.AddDate(0, 0, -7))
 			add(appointments.SeedAppointment{CaseID: c.ID, By: by, BookedAt: booked, Booking: w.booking(i, start),
 				Status: appointments.Attended, ClosedAt: start.Add(65 * time.Minute), ClosedBy: by})
