@@ -5,8 +5,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -14,7 +12,6 @@ import (
 	"github.com/psu-project/psu/internal/apptest"
 	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/store/storetest"
-	"github.com/psu-project/psu/internal/testenv"
 	"github.com/psu-project/psu/internal/web"
 )
 
@@ -71,37 +68,7 @@ func TestCaseNotesAreSealedEverywhere(t *testing.T) {
 		t.Run(string(e), func(t *testing.T) {
 			in := apptest.Start(t, e, "PSU_LOG_LEVEL=debug")
 			ref := workACase(t, in)
-			switch e {
-			case store.SQLite:
-				path := strings.TrimPrefix(in.DBURL, "sqlite://")
-				var raw []byte
-				for _, f := range []string{path, path + "-wal"} {
-					b, err := os.ReadFile(f)
-					if err != nil && !os.IsNotExist(err) {
-						t.Fatal(err)
-					}
-					raw = append(raw, b...)
-				}
-				scanFor(t, "SQLite database and WAL", raw, ref)
-			case store.Postgres:
-				u, err := url.Parse(in.DBURL)
-				if err != nil {
-					t.Fatal(err)
-				}
-				schema := u.Query().Get("search_path")
-				q := u.Query()
-				q.Del("search_path")
-				u.RawQuery = q.Encode()
-				pgDump, err := exec.LookPath("pg_dump")
-				if err != nil {
-					testenv.Missing(t, "the PostgreSQL plain-text test needs pg_dump (apt-get install postgresql-client)")
-				}
-				out, err := exec.Command(pgDump, "--dbname="+u.String(), "--schema="+schema, "--no-owner").Output()
-				if err != nil {
-					t.Fatalf("pg_dump: %v", err)
-				}
-				scanFor(t, "pg_dump", out, ref)
-			}
+			scanFor(t, "the stored data ("+string(e)+")", in.RawData(t), ref)
 			time.Sleep(300 * time.Millisecond) // let the worker send what is queued
 			var mail []byte
 			for _, m := range in.SMTP.Mails() {

@@ -5,15 +5,12 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 
 	"github.com/psu-project/psu/internal/apptest"
 	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/store/storetest"
-	"github.com/psu-project/psu/internal/testenv"
 )
 
 // canary is typed into the summary, the plan and the session notes:
@@ -43,34 +40,7 @@ func TestSummaryAndPlanAreSealed(t *testing.T) {
 				t.Fatal("the canary is not in the PDF, so looking for it proves nothing")
 			}
 
-			var raw []byte
-			switch e {
-			case store.SQLite:
-				path := strings.TrimPrefix(in.DBURL, "sqlite://")
-				for _, f := range []string{path, path + "-wal"} {
-					b, err := os.ReadFile(f)
-					if err != nil && !os.IsNotExist(err) {
-						t.Fatal(err)
-					}
-					raw = append(raw, b...)
-				}
-			case store.Postgres:
-				u, err := url.Parse(in.DBURL)
-				if err != nil {
-					t.Fatal(err)
-				}
-				schema := u.Query().Get("search_path")
-				q := u.Query()
-				q.Del("search_path")
-				u.RawQuery = q.Encode()
-				pgDump, err := exec.LookPath("pg_dump")
-				if err != nil {
-					testenv.Missing(t, "the PostgreSQL plain-text test needs pg_dump (apt-get install postgresql-client)")
-				}
-				if raw, err = exec.Command(pgDump, "--dbname="+u.String(), "--schema="+schema, "--no-owner").Output(); err != nil {
-					t.Fatalf("pg_dump: %v", err)
-				}
-			}
+			raw := in.RawData(t)
 			if !bytes.Contains(raw, []byte(sc.Ref)) {
 				t.Fatalf("the case reference is not in the %d bytes read, so the scan would prove nothing", len(raw))
 			}
