@@ -45,9 +45,12 @@ var erasure = []string{
 	`DELETE FROM application_drafts WHERE id IN (SELECT draft_id FROM applications WHERE case_id = ?)`,
 	`DELETE FROM applications WHERE case_id = ?`,
 	`DELETE FROM referrals WHERE case_id = ?`,
-	// Mail still to go (the trainee's "your record has been erased") is
-	// delivered first; PurgeErasedMail takes it once it has gone.
-	`DELETE FROM outbox WHERE case_id = ? AND (sent_at IS NOT NULL OR failed_at IS NOT NULL)`,
+	// Mail about the case goes, sent or not (a share link, a feedback
+	// request, a reminder), except the trainee's own word that it has ended:
+	// "your record has been erased" and a cancelled appointment's calendar
+	// update are delivered first, and PurgeErasedMail takes them once gone.
+	`DELETE FROM outbox WHERE case_id = ? AND (sent_at IS NOT NULL OR failed_at IS NOT NULL
+		OR kind NOT IN ('case.erased', 'appointments.cancellation'))`,
 }
 
 // Erase destroys case caseID's content inside tx: its data key (so no

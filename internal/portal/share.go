@@ -167,7 +167,8 @@ func (h *handlers) share(w http.ResponseWriter, r *http.Request) {
 		h.srv.ServerError(w, r, err)
 		return
 	}
-	h.setFlash(r, "We have sent "+rec.Name+" a link to version "+strconv.Itoa(n)+" of your summary. You will see here each time they open it.")
+	// The flash lives in the session store, which is not sealed: no name.
+	h.setFlash(r, "We have e-mailed the link to version "+strconv.Itoa(n)+" of your summary. You will see here each time it is opened.")
 	http.Redirect(w, r, "/portal/shares", http.StatusSeeOther)
 }
 

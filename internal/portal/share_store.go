@@ -99,7 +99,8 @@ func (s *Store) Share(ctx context.Context, c *cases.Case, n int, r Recipient) (s
 		sent, err := consent.Mail(ctx, tx, s.Outbox, need, mail.Message{
 			Kind:    "share.link",
 			To:      r.Email,
-			Subject: name + " has shared their Professional Support Unit summary with you",
+			// A subject is not sealed in the outbox: it names nobody.
+			Subject: "A summary has been shared with you through the Professional Support Unit",
 			Text: "Dear " + r.Name + ",\n\n" +
 				name + " has chosen to let you read the written summary and action plan from their meeting with the Individual Support Team of the Professional Support Unit.\n\n" +
 				"Open it here:\n\n" + base + "/shared/" + tok + "\n\n" +
