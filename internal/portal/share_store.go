@@ -97,8 +97,8 @@ func (s *Store) Share(ctx context.Context, c *cases.Case, n int, r Recipient) (s
 		base := strings.TrimRight(s.BaseURL, "/")
 		need := consent.Need{CaseID: c.ID, Purpose: consent.ShareSummary, Document: ShareDocument, Version: n, Recipient: blind}
 		sent, err := consent.Mail(ctx, tx, s.Outbox, need, mail.Message{
-			Kind:    "share.link",
-			To:      r.Email,
+			Kind: "share.link",
+			To:   r.Email,
 			// A subject is not sealed in the outbox: it names nobody.
 			Subject: "A summary has been shared with you through the Professional Support Unit",
 			Text: "Dear " + r.Name + ",\n\n" +
