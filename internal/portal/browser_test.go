@@ -13,6 +13,7 @@ import (
 	"github.com/psu-project/psu/internal/mail/mailtest"
 	"github.com/psu-project/psu/internal/plans"
 	"github.com/psu-project/psu/internal/store"
+	"github.com/psu-project/psu/internal/store/storetest"
 	"github.com/psu-project/psu/internal/web"
 	"github.com/psu-project/psu/internal/webtest"
 )
@@ -72,21 +73,38 @@ func TestPortalPlanInChromium(t *testing.T) {
 // supervisor's link then says it is no longer available; every page passes
 // axe.
 func TestShareInChromium(t *testing.T) {
-	in := apptest.Start(t, store.SQLite)
+	for _, e := range storetest.Engines {
+		t.Run(string(e), func(t *testing.T) { shareInChromium(t, e) })
+	}
+}
+
+func shareInChromium(t *testing.T, e store.Engine) {
+	in := apptest.Start(t, e)
 	c := applied(t, in, "share.chromium@example.com", true, false)
-	v, _, _ := seenWithPlan(t, in, c)
 	trainee := webtest.New(t)
 	supervisor := webtest.New(t)
 	link := signInLinkFor(t, in, in.Client(t), "share.chromium@example.com")
-	issue(t, in, v, c)
+	wholeCase(t, in, c)
 	for i, opts := range [][]webtest.Option{{webtest.NoJS(), webtest.Phone()}, {webtest.Phone()}} {
 		tab := trainee.Tab(t, opts...)
 		if i == 0 {
 			tab.Visit(in.URL + link)
 			tab.Click("form button[type=submit]")
 		}
+		// The appointment, and its copy for the calendar.
+		tab.Visit(in.URL + "/portal/appointments")
+		if got := tab.Text("main"); !strings.Contains(got, "Microsoft Teams") && !strings.Contains(got, "Teams") {
+			t.Errorf("appointments page: %q", got)
+		}
+		tab.Axe()
+		if got := tab.Eval(download("a[href$='calendar.ics']")); !strings.HasPrefix(got, "200 BEGIN:VCALENDAR") {
+			t.Errorf("the .ics download: %q", got)
+		}
 		tab.Visit(in.URL + "/portal/summaries")
 		tab.Axe()
+		if got := tab.Eval(download("a[href$='summary.pdf']")); !strings.HasPrefix(got, "200 %PDF-") {
+			t.Errorf("the summary download: %q", got)
+		}
 		tab.Click("a[href='/portal/summaries/1/share']")
 		if got := tab.Text("h1"); got != "Share your written summary" {
 			t.Fatalf("share page: %q at %s", got, tab.URL())
@@ -154,6 +172,13 @@ func TestShareInChromium(t *testing.T) {
 	}
 }
 
+// download is a script that fetches the first link matching selector as
+// the page's own user would, and gives its status and first bytes.
+func download(selector string) string {
+	return `(() => { const x = new XMLHttpRequest(); x.open("GET", document.querySelector("` + selector + `").href, false); x.send();
+		return x.status + " " + x.responseText.slice(0, 15); })()`
+}
+
 // signInLinkFor asks for a sign-in link for email and returns it.
 func signInLinkFor(t *testing.T, in *apptest.Instance, c *apptest.Client, email string) string {
 	t.Helper()
@@ -179,33 +204,7 @@ func TestEveryPortalPageInChromium(t *testing.T) {
 	}
 	c := applied(t, in, "every.page@example.com", true, false)
 	link := signInLinkFor(t, in, in.Client(t), "every.page@example.com")
-	// Booked with an appointment to come, then seen (with a plan) and sent
-	// the summary: every page has something to show.
-	lead := in.CreateStaff(t, web.RoleTriageLead)
-	adviser := in.CreateStaff(t, web.RoleAdviser)
-	v := cases.Viewer{UserID: adviser.ID, Roles: "adviser"}
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	must(in.App.Cases.Assign(ctx, cases.Viewer{UserID: lead.ID, Lead: true, Roles: "triage_lead"}, c.ID, adviser.ID))
-	must(in.App.Cases.MarkContacted(ctx, v, c.ID, "phone"))
-	must(in.App.Cases.Move(ctx, v, c.ID, cases.Booked, "", ""))
-	now := time.Now().UTC()
-	must(in.App.DB.Tx(ctx, func(tx *store.Tx) error {
-		return in.App.Appointments.SeedAll(ctx, tx, now, []appointments.SeedAppointment{{CaseID: c.ID, By: adviser.ID, BookedAt: now.Add(-time.Hour),
-			Booking: appointments.Booking{Start: now.Add(72 * time.Hour).Truncate(time.Hour), Minutes: 60, How: appointments.Teams, Link: "https://teams.microsoft.com/l/every-page"},
-			Status:  appointments.Booked}})
-	}))
-	must(in.App.Cases.Move(ctx, v, c.ID, cases.Seen, "", ""))
-	ps := &plans.Store{DB: in.App.DB, Cases: in.App.Cases}
-	must(ps.AddGoal(ctx, v, c.ID, "Pass the written exam"))
-	var goal string
-	must(store.Scan(in.App.DB.QueryRowContext(ctx, `SELECT id FROM plan_goals WHERE case_id = ?`, c.ID), &goal))
-	must(ps.AddAction(ctx, v, c.ID, goal, plans.ActionInput{What: "Book the study-skills session", Who: "Trainee", Due: plans.DayOf(now).AddDays(14), Status: plans.NotStarted}))
-	issue(t, in, v, c)
+	wholeCase(t, in, c)
 	var apptID string
 	if err := store.Scan(in.App.DB.QueryRowContext(ctx, `SELECT id FROM appointments WHERE case_id = ?`, c.ID), &apptID); err != nil {
 		t.Fatal(err)
@@ -242,4 +241,37 @@ func TestEveryPortalPageInChromium(t *testing.T) {
 			tab.Axe()
 		}
 	}
+}
+
+// wholeCase takes c through booking (with an appointment to come), the
+// one-to-one (a plan of one goal and action) and the written summary, so
+// every portal page has something to show.
+func wholeCase(t *testing.T, in *apptest.Instance, c *cases.Case) {
+	t.Helper()
+	ctx := context.Background()
+	lead := in.CreateStaff(t, web.RoleTriageLead)
+	adviser := in.CreateStaff(t, web.RoleAdviser)
+	v := cases.Viewer{UserID: adviser.ID, Roles: "adviser"}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(in.App.Cases.Assign(ctx, cases.Viewer{UserID: lead.ID, Lead: true, Roles: "triage_lead"}, c.ID, adviser.ID))
+	must(in.App.Cases.MarkContacted(ctx, v, c.ID, "phone"))
+	must(in.App.Cases.Move(ctx, v, c.ID, cases.Booked, "", ""))
+	now := time.Now().UTC()
+	must(in.App.DB.Tx(ctx, func(tx *store.Tx) error {
+		return in.App.Appointments.SeedAll(ctx, tx, now, []appointments.SeedAppointment{{CaseID: c.ID, By: adviser.ID, BookedAt: now.Add(-time.Hour),
+			Booking: appointments.Booking{Start: now.Add(72 * time.Hour).Truncate(time.Hour), Minutes: 60, How: appointments.Teams, Link: "https://teams.microsoft.com/l/every-page"},
+			Status:  appointments.Booked}})
+	}))
+	must(in.App.Cases.Move(ctx, v, c.ID, cases.Seen, "", ""))
+	ps := &plans.Store{DB: in.App.DB, Cases: in.App.Cases}
+	must(ps.AddGoal(ctx, v, c.ID, "Pass the written exam"))
+	var goal string
+	must(store.Scan(in.App.DB.QueryRowContext(ctx, `SELECT id FROM plan_goals WHERE case_id = ?`, c.ID), &goal))
+	must(ps.AddAction(ctx, v, c.ID, goal, plans.ActionInput{What: "Book the study-skills session", Who: "Trainee", Due: plans.DayOf(now).AddDays(14), Status: plans.NotStarted}))
+	issue(t, in, v, c)
 }
