@@ -28,6 +28,7 @@ var publicPages = map[string]string{
 	"GET /eligibility":                    "/eligibility",
 	"GET /eligibility/{question}":         "/eligibility/region",
 	"GET /eligibility/result":             "/eligibility/result",
+	"GET /feedback-sent":                  "/feedback-sent",
 	"GET /guidance/applicants":            "/guidance/applicants",
 	"GET /how-it-works":                   "/how-it-works",
 	"GET /my-list":                        "/my-list",

@@ -27,6 +27,7 @@ func (c Column) String() string { return c.Table + "." + c.Name }
 var Sealed = []Column{
 	{"users", "id", "totp_secret", "users.totp:", 500},
 	{"portal_accounts", "id", "totp_secret", "portal_accounts.totp:", 500},
+	{"feedback", "id", "comments", "feedback.comments:", 500},
 	{"cases", "id", "key_sealed", "cases.key:", 500},
 	{"applications", "id", "answers", "applications.answers:", 200},
 	{"application_drafts", "id", "answers", "application_drafts.answers:", 200},

@@ -125,6 +125,11 @@ func Register(srv *web.Server, gate *cases.Gate, s *Store, ledger *consent.Ledge
 	r.Handle("GET /shared/summary", web.Public, h.sharedSummary)
 	r.Handle("GET /shared/summary.pdf", web.Public, h.sharedPDF)
 
+	// Feedback, by the link e-mailed after support ended.
+	r.Handle("GET /feedback/{token}", web.Public, h.feedbackForm)
+	r.Handle("POST /feedback/{token}", web.Public, h.giveFeedback)
+	r.Handle("GET /feedback-sent", web.Public, h.feedbackSent)
+
 	// Staff, on the case page.
 	r.Handle("POST /cases/{ref}/portal/authenticator/remove", web.Adviser, h.removeAuthenticator)
 

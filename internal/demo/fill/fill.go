@@ -348,5 +348,8 @@ func (w *writer) write(ctx context.Context, tx *store.Tx, stories []story) error
 	if err := w.writeAppointments(ctx, tx, cs); err != nil {
 		return err
 	}
+	if err := w.writeFeedback(ctx, tx, cs); err != nil {
+		return err
+	}
 	return w.writePlans(ctx, tx, cs)
 }

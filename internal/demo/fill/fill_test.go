@@ -73,6 +73,14 @@ func TestRunTellsOnlyPossibleStories(t *testing.T) {
 		if len(res.Trainees) != len(traineeStages) {
 			t.Errorf("%d trainees with portal accounts, want one at each of %d stages", len(res.Trainees), len(traineeStages))
 		}
+		// Feedback given after closing, some with comments, kept apart
+		// from the cases; some requests left unanswered.
+		var given, withComments, unanswered int
+		store.Scan(db.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(comments) FROM feedback`), &given, &withComments)
+		store.Scan(db.QueryRowContext(ctx, `SELECT COUNT(*) FROM feedback_requests WHERE sent_at IS NOT NULL AND NOT answered`), &unanswered)
+		if given < 10 || withComments == 0 || unanswered == 0 {
+			t.Errorf("demo feedback: %d given (%d with comments), %d unanswered", given, withComments, unanswered)
+		}
 		// The trainee at "summary shared" has shared it, and it was opened.
 		var shares, opens int
 		store.Scan(db.QueryRowContext(ctx, `SELECT COUNT(*), (SELECT COUNT(*) FROM share_opens) FROM share_links l
