@@ -188,7 +188,18 @@ func TestShareJourney(t *testing.T) {
 
 		// Withdrawing ends the link at once, wherever the supervisor is.
 		expect(t, "stop sharing", trainee.Post("/portal/consents/"+k.ID+"/withdraw", url.Values{"from": {"shares"}}), http.StatusSeeOther, "/portal/shares")
-		for _, path := range []string{link, link + "/code", "/shared/summary", "/shared/summary.pdf"} {
+		// Every GET route of the recipient's side, from the route table, so
+		// a new one cannot be left out.
+		var paths []string
+		for _, r := range in.App.Web.Router.Routes() {
+			if p, ok := strings.CutPrefix(r.Pattern, "GET /shared/"); ok {
+				paths = append(paths, strings.ReplaceAll("/shared/"+p, "/shared/{token}", link))
+			}
+		}
+		if len(paths) < 4 {
+			t.Fatalf("only %d recipient routes found: %v", len(paths), paths)
+		}
+		for _, path := range paths {
 			res := sup.Get(path)
 			if res.StatusCode != http.StatusGone || !strings.Contains(res.Body, "no longer available") {
 				t.Errorf("%s after withdrawal: %d", path, res.StatusCode)
