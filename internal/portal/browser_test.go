@@ -249,18 +249,8 @@ func TestEveryPortalPageInChromium(t *testing.T) {
 func wholeCase(t *testing.T, in *apptest.Instance, c *cases.Case) {
 	t.Helper()
 	ctx := context.Background()
-	lead := in.CreateStaff(t, web.RoleTriageLead)
-	adviser := in.CreateStaff(t, web.RoleAdviser)
-	v := cases.Viewer{UserID: adviser.ID, Roles: "adviser"}
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	must(in.App.Cases.Assign(ctx, cases.Viewer{UserID: lead.ID, Lead: true, Roles: "triage_lead"}, c.ID, adviser.ID))
-	must(in.App.Cases.MarkContacted(ctx, v, c.ID, "phone"))
-	must(in.App.Cases.Move(ctx, v, c.ID, cases.Booked, "", ""))
+	v, adviser := booked(t, in, c)
+	must := func(err error) { t.Helper(); must(t, err) }
 	now := time.Now().UTC()
 	must(in.App.DB.Tx(ctx, func(tx *store.Tx) error {
 		return in.App.Appointments.SeedAll(ctx, tx, now, []appointments.SeedAppointment{{CaseID: c.ID, By: adviser.ID, BookedAt: now.Add(-time.Hour),

@@ -12,10 +12,8 @@ import (
 	"github.com/psu-project/psu/internal/apptest"
 	"github.com/psu-project/psu/internal/cases"
 	"github.com/psu-project/psu/internal/keys"
-	"github.com/psu-project/psu/internal/plans"
 	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/store/storetest"
-	"github.com/psu-project/psu/internal/web"
 )
 
 // Canaries typed into a case from every side: the application, the plan,
@@ -36,21 +34,8 @@ func TestErasureLeavesNoCanaryAnywhere(t *testing.T) {
 			c := submittedAs(t, in, "quill@example.com", "Quill Marrowby", "Peregrine-Thistle worries about the exam")
 			trainee := in.Client(t)
 			signInByLink(t, in, trainee, "quill@example.com", len(in.SMTP.Wait(t, 1, 15*time.Second)))
-			lead := in.CreateStaff(t, web.RoleTriageLead)
-			adviser := in.CreateStaff(t, web.RoleAdviser)
-			v := cases.Viewer{UserID: adviser.ID, Roles: "adviser"}
-			must := func(err error) {
-				t.Helper()
-				if err != nil {
-					t.Fatal(err)
-				}
-			}
-			must(in.App.Cases.Assign(ctx, cases.Viewer{UserID: lead.ID, Lead: true, Roles: "triage_lead"}, c.ID, adviser.ID))
-			must(in.App.Cases.MarkContacted(ctx, v, c.ID, "phone"))
-			must(in.App.Cases.Move(ctx, v, c.ID, cases.Booked, "", ""))
-			must(in.App.Cases.Move(ctx, v, c.ID, cases.Seen, "", ""))
-			ps := &plans.Store{DB: in.App.DB, Cases: in.App.Cases}
-			must(ps.AddGoal(ctx, v, c.ID, "Pass the exam"))
+			v, _, adviser := seenWithPlan(t, in, c)
+			must := func(err error) { t.Helper(); must(t, err) }
 			issue(t, in, v, c)
 			expect(t, "note", trainee.Post("/portal/plan/note", url.Values{"note": {"Quokka-lantern study group started"}}), http.StatusSeeOther, "/portal/plan")
 			form := url.Values{"name": {"Dr Ravenna Oakhurst"}, "role": {"educational-supervisor"}, "email": {"ravenna@example.nhs.uk"}, "approve": {"yes"}, "step": {"send"}}
@@ -96,7 +81,7 @@ func TestErasureLeavesNoCanaryAnywhere(t *testing.T) {
 				t.Fatal("no sealed value opened: the key-file check proves nothing")
 			}
 			staff := in.Client(t)
-			staff.SignIn(lead)
+			staff.SignIn(adviser)
 			look("the staff case page", []byte(staff.Get(cases.Path(c)).Body))
 			for _, path := range []string{"/portal/my-data/psu-my-data.json", "/portal/my-data/psu-my-data.zip", "/portal/summaries/1/summary.pdf", "/portal/shares"} {
 				look(path, []byte(trainee.Get(path).Body))

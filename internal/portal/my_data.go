@@ -392,6 +392,16 @@ func (d *MyData) encode() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
+// myDataEncoded is everything psu holds about c, and it as the JSON file.
+func (h *handlers) myDataEncoded(ctx context.Context, c *cases.Case) (*MyData, []byte, error) {
+	d, err := h.myData(ctx, c)
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := d.encode()
+	return d, b, err
+}
+
 // myDataJSON is everything about the trainee's case as one JSON file. It
 // goes to the trainee themselves, so no consent is asked, as for their
 // summary's PDF.
@@ -401,12 +411,7 @@ func (h *handlers) myDataJSON(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	d, err := h.myData(ctx, c)
-	if err != nil {
-		h.srv.ServerError(w, r, err)
-		return
-	}
-	b, err := d.encode()
+	_, b, err := h.myDataEncoded(ctx, c)
 	if err != nil {
 		h.srv.ServerError(w, r, err)
 		return
@@ -431,8 +436,9 @@ What is in it:
 
 - psu-my-data.json: everything, in a form a computer can read: your
   application's answers, where your case stands and who your adviser is,
-  your appointments, your plan, your consents with the words you saw, what
-  happened on your case and when, and the list of the files below.
+  your appointments, your plan, your consents with the words you saw, who
+  you shared your summary with and each time they opened it, what happened
+  on your case and when, and the list of the files below.
 - documents/: every document you sent us, exactly as you sent it.
 - summaries/: every version of your written summary, as a PDF.
 
@@ -453,12 +459,7 @@ func (h *handlers) myDataZip(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	d, err := h.myData(ctx, c)
-	if err != nil {
-		h.srv.ServerError(w, r, err)
-		return
-	}
-	js, err := d.encode()
+	d, js, err := h.myDataEncoded(ctx, c)
 	if err != nil {
 		h.srv.ServerError(w, r, err)
 		return

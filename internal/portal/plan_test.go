@@ -16,24 +16,36 @@ import (
 	"github.com/psu-project/psu/internal/web"
 )
 
+// must fails the test on err.
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// booked takes c through assignment (by a lead), first contact and
+// booking; it returns the adviser's viewer and account.
+func booked(t *testing.T, in *apptest.Instance, c *cases.Case) (cases.Viewer, apptest.Staff) {
+	t.Helper()
+	ctx := context.Background()
+	lead := in.CreateStaff(t, web.RoleTriageLead)
+	adviser := in.CreateStaff(t, web.RoleAdviser)
+	v := cases.Viewer{UserID: adviser.ID, Roles: "adviser"}
+	must(t, in.App.Cases.Assign(ctx, cases.Viewer{UserID: lead.ID, Lead: true, Roles: "triage_lead"}, c.ID, adviser.ID))
+	must(t, in.App.Cases.MarkContacted(ctx, v, c.ID, "phone"))
+	must(t, in.App.Cases.Move(ctx, v, c.ID, cases.Booked, "", ""))
+	return v, adviser
+}
+
 // seenWithPlan takes c through assignment, contact, booking and the
 // one-to-one, and gives it a plan of one goal with two actions; it
 // returns the adviser's viewer and the actions' ids.
 func seenWithPlan(t *testing.T, in *apptest.Instance, c *cases.Case) (cases.Viewer, []string, apptest.Staff) {
 	t.Helper()
 	ctx := context.Background()
-	lead := in.CreateStaff(t, web.RoleTriageLead)
-	adviser := in.CreateStaff(t, web.RoleAdviser)
-	v := cases.Viewer{UserID: adviser.ID, Roles: "adviser"}
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	must(in.App.Cases.Assign(ctx, cases.Viewer{UserID: lead.ID, Lead: true, Roles: "triage_lead"}, c.ID, adviser.ID))
-	must(in.App.Cases.MarkContacted(ctx, v, c.ID, "phone"))
-	must(in.App.Cases.Move(ctx, v, c.ID, cases.Booked, "", ""))
+	v, adviser := booked(t, in, c)
+	must := func(err error) { t.Helper(); must(t, err) }
 	must(in.App.Cases.Move(ctx, v, c.ID, cases.Seen, "", ""))
 	ps := &plans.Store{DB: in.App.DB, Cases: in.App.Cases}
 	must(ps.AddGoal(ctx, v, c.ID, "Pass the written exam"))
