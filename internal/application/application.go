@@ -23,7 +23,6 @@ import (
 	"embed"
 	"encoding/base64"
 	"errors"
-	"fmt"
 	"io/fs"
 	"net/http"
 	"strings"
@@ -338,18 +337,6 @@ func (h *handlers) allow(ctx context.Context, checks ...bucketLimit) (bool, time
 type bucketLimit struct {
 	bucket string
 	limit  ratelimit.Limit
-}
-
-// waitWords says how long to wait, in words: "about 20 minutes".
-func waitWords(d time.Duration) string {
-	m := int(d.Round(time.Minute).Minutes())
-	switch {
-	case m <= 1:
-		return "a minute"
-	case m < 60:
-		return fmt.Sprintf("about %d minutes", m)
-	}
-	return "about an hour"
 }
 
 // sendLink queues an e-mail with a new one-time link for d, within tx.

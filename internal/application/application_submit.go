@@ -48,7 +48,7 @@ func (h *handlers) submit(w http.ResponseWriter, r *http.Request) {
 	}
 	if !allowed {
 		web.RetryAfter(w, retry)
-		f.Fail("submit", "Many applications have been sent from your internet connection in the last hour, so we have paused sending for "+waitWords(retry)+
+		f.Fail("submit", "Many applications have been sent from your internet connection in the last hour, so we have paused sending for "+web.WaitWords(retry)+
 			". Your application is saved but not sent yet: come back to this page and send it then. This can happen on a shared network, such as a hospital's.")
 		h.renderCheckAnswers(w, r, http.StatusTooManyRequests, d, f)
 		return

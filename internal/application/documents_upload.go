@@ -87,7 +87,7 @@ func (h *handlers) upload(w http.ResponseWriter, r *http.Request) {
 	if !allowed {
 		io.Copy(io.Discard, r.Body)
 		web.RetryAfter(w, retry)
-		f.Fail("file", "Many documents have been uploaded from your internet connection in the last hour, so we have paused uploads for "+waitWords(retry)+". Your answers and the documents already uploaded are saved. You can carry on without this document and add it later.")
+		f.Fail("file", "Many documents have been uploaded from your internet connection in the last hour, so we have paused uploads for "+web.WaitWords(retry)+". Your answers and the documents already uploaded are saved. You can carry on without this document and add it later.")
 		h.renderDocuments(w, r, http.StatusTooManyRequests, d, f, ret)
 		return
 	}

@@ -43,7 +43,7 @@ func (h *handlers) resumeRequest(w http.ResponseWriter, r *http.Request) {
 	}
 	if !allowed {
 		web.RetryAfter(w, retry)
-		f.Fail("email", "We have sent several links in the last hour, so we cannot send another yet. Try again in "+waitWords(retry)+". Your answers are still saved.")
+		f.Fail("email", "We have sent several links in the last hour, so we cannot send another yet. Try again in "+web.WaitWords(retry)+". Your answers are still saved.")
 		h.srv.Render(w, r, http.StatusTooManyRequests, "application/resume_request.html", web.Page{Title: "Get a link to carry on with your application", Form: f})
 		return
 	}

@@ -48,7 +48,7 @@ func (h *handlers) sendLink(w http.ResponseWriter, r *http.Request) {
 	if !allowed {
 		web.RetryAfter(w, retry)
 		f := web.NewForm(url.Values{})
-		f.Fail("send-link", "We have sent several links in the last hour, so we cannot send another yet. Try again in "+waitWords(retry)+". Your answers are saved.")
+		f.Fail("send-link", "We have sent several links in the last hour, so we cannot send another yet. Try again in "+web.WaitWords(retry)+". Your answers are saved.")
 		h.renderSaved(w, r, http.StatusTooManyRequests, d, f)
 		return
 	}

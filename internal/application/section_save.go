@@ -65,7 +65,7 @@ func (h *handlers) saveSection(s *section) http.HandlerFunc {
 		case sendLink:
 			h.setFlash(ctx, flashLinkSent, "")
 		case wait > 0:
-			h.setFlash(ctx, flashLinkWait, waitWords(wait))
+			h.setFlash(ctx, flashLinkWait, web.WaitWords(wait))
 		}
 		if r.PostForm.Get("later") != "" {
 			http.Redirect(w, r, "/apply/saved", http.StatusSeeOther)

@@ -38,7 +38,7 @@ func (h *handlers) start(w http.ResponseWriter, r *http.Request) {
 	if !allowed {
 		web.RetryAfter(w, retry)
 		f := web.NewForm(url.Values{})
-		f.Fail("start", "Many applications have been started from your internet connection in the last hour, so we have paused new ones for "+waitWords(retry)+". If you have already started, use the link we e-mailed you. Otherwise, try again later.")
+		f.Fail("start", "Many applications have been started from your internet connection in the last hour, so we have paused new ones for "+web.WaitWords(retry)+". If you have already started, use the link we e-mailed you. Otherwise, try again later.")
 		h.srv.Render(w, r, http.StatusTooManyRequests, "application/start.html", web.Page{Title: "Apply for one-to-one support", Form: f, Data: startView{}})
 		return
 	}

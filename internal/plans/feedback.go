@@ -2,10 +2,6 @@ package plans
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
@@ -16,6 +12,7 @@ import (
 	"github.com/psu-project/psu/internal/cases"
 	"github.com/psu-project/psu/internal/consent"
 	"github.com/psu-project/psu/internal/mail"
+	"github.com/psu-project/psu/internal/seal"
 	"github.com/psu-project/psu/internal/settings"
 	"github.com/psu-project/psu/internal/store"
 )
@@ -158,10 +155,8 @@ func (s *Store) SendDueFeedback(ctx context.Context, now time.Time) (sent int, e
 				_, err := CancelFeedback(ctx, tx, c.ID)
 				return err
 			}
-			tok, hash, err := newToken()
-			if err != nil {
-				return err
-			}
+			tok := seal.NewToken()
+			hash := seal.TokenHash(tok)
 			res, err := tx.ExecContext(ctx, `UPDATE feedback_requests SET sent_at = ?, token_hash = ?
 				WHERE case_id = ? AND sent_at IS NULL AND cancelled_at IS NULL`, now, hash, c.ID)
 			if err != nil {
@@ -190,22 +185,6 @@ func (s *Store) SendDueFeedback(ctx context.Context, now time.Time) (sent int, e
 		}
 	}
 	return sent, nil
-}
-
-// FeedbackTokenHash is how a feedback link's token is kept: the feedback
-// form finds its request by it.
-func FeedbackTokenHash(tok string) string {
-	sum := sha256.Sum256([]byte(tok))
-	return hex.EncodeToString(sum[:])
-}
-
-func newToken() (tok, hash string, err error) {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return "", "", err
-	}
-	tok = base64.RawURLEncoding.EncodeToString(b)
-	return tok, FeedbackTokenHash(tok), nil
 }
 
 func feedbackText(link string) string {

@@ -10,6 +10,7 @@ import (
 	"github.com/psu-project/psu/internal/apptest"
 	"github.com/psu-project/psu/internal/cases"
 	"github.com/psu-project/psu/internal/plans"
+	"github.com/psu-project/psu/internal/seal"
 	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/store/storetest"
 )
@@ -100,7 +101,7 @@ func TestFeedbackSentOnceWhenDue(t *testing.T) {
 			if err := store.Scan(in.App.DB.QueryRowContext(ctx, `SELECT token_hash FROM feedback_requests WHERE case_id = ?`, agreed.ID), &hash); err != nil {
 				t.Fatal(err)
 			}
-			if hash != plans.FeedbackTokenHash(tok) || strings.Contains(hash, tok) {
+			if hash != seal.TokenHash(tok) || strings.Contains(hash, tok) {
 				t.Error("the stored token is not the hash of the link's")
 			}
 			if n, _ := feedbackStore(in, true).SendDueFeedback(ctx, later.Add(24*time.Hour)); n != 0 {

@@ -82,7 +82,7 @@ func (h *handlers) addDocument(w http.ResponseWriter, r *http.Request) {
 	if !allowed {
 		io.Copy(io.Discard, r.Body)
 		web.RetryAfter(w, retry)
-		f.Fail("file", "You have added many documents in the last hour, so we have paused adding more for "+waitWords(retry)+". The documents already added are safe.")
+		f.Fail("file", "You have added many documents in the last hour, so we have paused adding more for "+web.WaitWords(retry)+". The documents already added are safe.")
 		h.renderDocuments(w, r, http.StatusTooManyRequests, c, f)
 		return
 	}

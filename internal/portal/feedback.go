@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/psu-project/psu/internal/plans"
 	"github.com/psu-project/psu/internal/ratelimit"
 	"github.com/psu-project/psu/internal/seal"
 	"github.com/psu-project/psu/internal/store"
@@ -67,7 +66,7 @@ type Feedback struct {
 func (s *Store) feedbackOpen(ctx context.Context, q store.Querier, tok string) error {
 	var sent store.Time
 	err := store.Scan(q.QueryRowContext(ctx, `SELECT sent_at FROM feedback_requests
-		WHERE token_hash = ? AND NOT answered AND cancelled_at IS NULL`, plans.FeedbackTokenHash(tok)), &sent)
+		WHERE token_hash = ? AND NOT answered AND cancelled_at IS NULL`, seal.TokenHash(tok)), &sent)
 	if errors.Is(err, store.ErrNotFound) || err == nil && (!sent.Valid || s.clock().Sub(sent.Time) > FeedbackLife) {
 		return ErrFeedbackGone
 	}
@@ -82,7 +81,7 @@ func (s *Store) GiveFeedback(ctx context.Context, tok string, fb Feedback) error
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE feedback_requests SET answered = TRUE, token_hash = NULL
-			WHERE token_hash = ? AND NOT answered`, plans.FeedbackTokenHash(tok))
+			WHERE token_hash = ? AND NOT answered`, seal.TokenHash(tok))
 		if err != nil {
 			return fmt.Errorf("portal: feedback: %w", err)
 		}
@@ -171,7 +170,7 @@ func (h *handlers) giveFeedback(w http.ResponseWriter, r *http.Request) {
 	}
 	if !allowed {
 		web.RetryAfter(w, retry)
-		f.Fail("helpful", "There have been many answers from this connection, so we have paused them for "+waitWords(retry)+". What you wrote is still here.")
+		f.Fail("helpful", "There have been many answers from this connection, so we have paused them for "+web.WaitWords(retry)+". What you wrote is still here.")
 		h.renderFeedback(w, r, http.StatusTooManyRequests, tok, f)
 		return
 	}

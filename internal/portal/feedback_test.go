@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/psu-project/psu/internal/apptest"
-	"github.com/psu-project/psu/internal/plans"
+	"github.com/psu-project/psu/internal/seal"
 	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/store/storetest"
 	"github.com/psu-project/psu/internal/webtest"
@@ -24,7 +24,7 @@ func feedbackLink(t *testing.T, in *apptest.Instance, email string, sentAgo time
 	tok := store.NewID() + store.NewID()
 	now := time.Now().UTC()
 	if _, err := in.App.DB.ExecContext(context.Background(), `INSERT INTO feedback_requests (case_id, due_at, created_at, sent_at, token_hash)
-		VALUES (?, ?, ?, ?, ?)`, c.ID, now.Add(-sentAgo), now.Add(-sentAgo-time.Hour), now.Add(-sentAgo), plans.FeedbackTokenHash(tok)); err != nil {
+		VALUES (?, ?, ?, ?, ?)`, c.ID, now.Add(-sentAgo), now.Add(-sentAgo-time.Hour), now.Add(-sentAgo), seal.TokenHash(tok)); err != nil {
 		t.Fatal(err)
 	}
 	return "/feedback/" + tok

@@ -154,7 +154,7 @@ func (h *handlers) share(w http.ResponseWriter, r *http.Request) {
 	}
 	if !allowed {
 		web.RetryAfter(w, retry)
-		f.Fail("name", "You have shared your summary many times today, so we have paused sharing for "+waitWords(retry)+". Nothing you typed is lost.")
+		f.Fail("name", "You have shared your summary many times today, so we have paused sharing for "+web.WaitWords(retry)+". Nothing you typed is lost.")
 		h.renderShare(w, r, http.StatusTooManyRequests, "portal/share_check.html", n, issued, f)
 		return
 	}

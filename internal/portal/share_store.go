@@ -16,6 +16,7 @@ import (
 	"github.com/psu-project/psu/internal/cases"
 	"github.com/psu-project/psu/internal/consent"
 	"github.com/psu-project/psu/internal/mail"
+	"github.com/psu-project/psu/internal/seal"
 	"github.com/psu-project/psu/internal/store"
 )
 
@@ -88,7 +89,7 @@ func (s *Store) Share(ctx context.Context, c *cases.Case, n int, r Recipient) (s
 	if err != nil {
 		return "", err
 	}
-	id, tok := store.NewID(), randomToken()
+	id, tok := store.NewID(), seal.NewToken()
 	now := s.clock()
 	err = s.DB.Tx(ctx, func(tx *store.Tx) error {
 		if err := s.writeShare(ctx, tx, c, n, blind, sealed, id, tok, now); err != nil {
@@ -146,7 +147,7 @@ func (s *Store) writeShare(ctx context.Context, tx *store.Tx, c *cases.Case, n i
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO share_links (id, consent_id, case_id, version, token_hash, created_at, expires_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, id, cid, c.ID, n, hashToken(tok), now, now.Add(ShareLife)); err != nil {
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, id, cid, c.ID, n, seal.TokenHash(tok), now, now.Add(ShareLife)); err != nil {
 		return fmt.Errorf("portal: share: %w", err)
 	}
 	return nil
@@ -161,7 +162,7 @@ func (s *Store) SeedShare(ctx context.Context, tx *store.Tx, c *cases.Case, n in
 		return err
 	}
 	id := store.NewID()
-	if err := s.writeShare(ctx, tx, c, n, blind, sealed, id, randomToken(), at); err != nil {
+	if err := s.writeShare(ctx, tx, c, n, blind, sealed, id, seal.NewToken(), at); err != nil {
 		return err
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO share_opens (id, link_id, at, what) VALUES (?, ?, ?, 'opened')`, store.NewID(), id, at.Add(time.Hour))
@@ -288,7 +289,7 @@ func (s *Store) liveLink(ctx context.Context, q store.Querier, where, arg string
 
 // CheckShare says whether the link with token tok still works.
 func (s *Store) CheckShare(ctx context.Context, tok string) error {
-	_, err := s.liveLink(ctx, s.DB, "token_hash", hashToken(tok))
+	_, err := s.liveLink(ctx, s.DB, "token_hash", seal.TokenHash(tok))
 	return err
 }
 
@@ -296,7 +297,7 @@ func (s *Store) CheckShare(ctx context.Context, tok string) error {
 // e-mails it to the recipient, through the ledger.
 func (s *Store) SendCode(ctx context.Context, tok string) error {
 	return s.DB.Tx(ctx, func(tx *store.Tx) error {
-		l, err := s.liveLink(ctx, tx, "token_hash", hashToken(tok))
+		l, err := s.liveLink(ctx, tx, "token_hash", seal.TokenHash(tok))
 		if err != nil {
 			return err
 		}
@@ -306,7 +307,7 @@ func (s *Store) SendCode(ctx context.Context, tok string) error {
 		}
 		code := fmt.Sprintf("%06d", n.Int64())
 		if _, err := tx.ExecContext(ctx, `UPDATE share_links SET code_hash = ?, code_expires_at = ?, code_tries = 0 WHERE id = ?`,
-			hashToken(l.ID+":"+code), s.clock().Add(CodeLife), l.ID); err != nil {
+			seal.TokenHash(l.ID+":"+code), s.clock().Add(CodeLife), l.ID); err != nil {
 			return fmt.Errorf("portal: share code: %w", err)
 		}
 		need := consent.Need{CaseID: l.Case.ID, Purpose: consent.ShareSummary, Document: ShareDocument, Version: l.Share.Version, Recipient: l.Blind}
@@ -332,14 +333,14 @@ func (s *Store) OpenShare(ctx context.Context, tok, code string) (string, error)
 	var id string
 	var wrong bool
 	err := s.DB.Tx(ctx, func(tx *store.Tx) error {
-		l, err := s.liveLink(ctx, tx, "token_hash", hashToken(tok))
+		l, err := s.liveLink(ctx, tx, "token_hash", seal.TokenHash(tok))
 		if err != nil {
 			return err
 		}
 		if l.codeH == "" || !s.clock().Before(l.codeExp) || l.tries >= CodeTries {
 			return ErrCodeSpent
 		}
-		if subtle.ConstantTimeCompare([]byte(hashToken(l.ID+":"+code)), []byte(l.codeH)) != 1 {
+		if subtle.ConstantTimeCompare([]byte(seal.TokenHash(l.ID+":"+code)), []byte(l.codeH)) != 1 {
 			wrong = true
 			_, err := tx.ExecContext(ctx, `UPDATE share_links SET code_tries = code_tries + 1 WHERE id = ?`, l.ID)
 			return err

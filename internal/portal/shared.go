@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/psu-project/psu/internal/ratelimit"
+	"github.com/psu-project/psu/internal/seal"
 	"github.com/psu-project/psu/internal/web"
 )
 
@@ -58,7 +59,7 @@ func (h *handlers) sharedStart(w http.ResponseWriter, r *http.Request) {
 func (h *handlers) sendCode(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	tok := r.PathValue("token")
-	allowed, retry, err := h.allow(ctx, bucket{"shared.code:ip:" + h.clientIP(r), CodeIPLimit}, bucket{"shared.code:link:" + hashToken(tok), CodeSendLimit})
+	allowed, retry, err := h.allow(ctx, bucket{"shared.code:ip:" + h.clientIP(r), CodeIPLimit}, bucket{"shared.code:link:" + seal.TokenHash(tok), CodeSendLimit})
 	if err != nil {
 		h.srv.ServerError(w, r, err)
 		return
@@ -66,7 +67,7 @@ func (h *handlers) sendCode(w http.ResponseWriter, r *http.Request) {
 	if !allowed {
 		web.RetryAfter(w, retry)
 		f := web.NewForm(nil)
-		f.Fail("code", "We have sent several codes for this link already, so we have paused sending more for "+waitWords(retry)+". Use the newest code in your e-mail.")
+		f.Fail("code", "We have sent several codes for this link already, so we have paused sending more for "+web.WaitWords(retry)+". Use the newest code in your e-mail.")
 		h.renderCode(w, r, http.StatusTooManyRequests, tok, f)
 		return
 	}
@@ -115,7 +116,7 @@ func (h *handlers) checkCode(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case !allowed:
 		web.RetryAfter(w, retry)
-		f.Fail("code", "There have been many tries from this connection, so we have paused them for "+waitWords(retry)+".")
+		f.Fail("code", "There have been many tries from this connection, so we have paused them for "+web.WaitWords(retry)+".")
 		h.renderCode(w, r, http.StatusTooManyRequests, tok, f)
 		return
 	case code == "":

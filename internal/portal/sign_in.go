@@ -4,8 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"strconv"
-	"time"
 
 	"github.com/psu-project/psu/internal/auth"
 	"github.com/psu-project/psu/internal/mail"
@@ -67,7 +65,7 @@ func (h *handlers) requestLink(w http.ResponseWriter, r *http.Request) {
 	}
 	if !ok {
 		web.RetryAfter(w, retry)
-		f.Fail("email", "We have sent several links in the last hour, so we cannot send another yet. Try again in "+waitWords(retry)+".")
+		f.Fail("email", "We have sent several links in the last hour, so we cannot send another yet. Try again in "+web.WaitWords(retry)+".")
 		h.renderSignIn(w, r, http.StatusTooManyRequests, f)
 		return
 	}
@@ -107,7 +105,7 @@ func (h *handlers) signInPassword(w http.ResponseWriter, r *http.Request) {
 	}
 	if !ok {
 		web.RetryAfter(w, retry)
-		f.Fail("password", "There have been too many tries to sign in. Try again in "+waitWords(retry)+", or ask for a link by e-mail.")
+		f.Fail("password", "There have been too many tries to sign in. Try again in "+web.WaitWords(retry)+", or ask for a link by e-mail.")
 		h.renderSignIn(w, r, http.StatusTooManyRequests, f)
 		return
 	}
@@ -188,16 +186,4 @@ func (h *handlers) signOut(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.srv.Render(w, r, http.StatusOK, "portal/signed_out.html", web.Page{Title: "You have signed out"})
-}
-
-// waitWords says how long d is, roughly, in words.
-func waitWords(d time.Duration) string {
-	m := int(d.Minutes() + 0.999)
-	switch {
-	case m <= 1:
-		return "a minute"
-	case m < 60:
-		return strconv.Itoa(m) + " minutes"
-	}
-	return "an hour"
 }

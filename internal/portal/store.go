@@ -2,10 +2,6 @@ package portal
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -137,23 +133,11 @@ func (s *Store) SendLink(ctx context.Context, email string) error {
 	})
 }
 
-// randomToken is 32 random bytes, as a URL-safe string.
-func randomToken() string {
-	b := make([]byte, 32)
-	rand.Read(b) // never fails (crypto/rand)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-func hashToken(tok string) string {
-	sum := sha256.Sum256([]byte(tok))
-	return hex.EncodeToString(sum[:])
-}
-
 func (s *Store) newLink(ctx context.Context, tx *store.Tx, accountID string) (string, error) {
-	tok := randomToken()
+	tok := seal.NewToken()
 	now := s.clock()
 	if _, err := tx.ExecContext(ctx, `INSERT INTO portal_links (token_hash, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
-		hashToken(tok), accountID, now, now.Add(LinkLife)); err != nil {
+		seal.TokenHash(tok), accountID, now, now.Add(LinkLife)); err != nil {
 		return "", fmt.Errorf("portal: link: %w", err)
 	}
 	return tok, nil
@@ -162,7 +146,7 @@ func (s *Store) newLink(ctx context.Context, tx *store.Tx, accountID string) (st
 // CheckLink says whether tok would sign someone in, without spending it.
 func (s *Store) CheckLink(ctx context.Context, tok string) error {
 	var expires, used store.Time
-	if err := store.Scan(s.DB.QueryRowContext(ctx, `SELECT expires_at, used_at FROM portal_links WHERE token_hash = ?`, hashToken(tok)),
+	if err := store.Scan(s.DB.QueryRowContext(ctx, `SELECT expires_at, used_at FROM portal_links WHERE token_hash = ?`, seal.TokenHash(tok)),
 		&expires, &used); err != nil {
 		return err
 	}
@@ -182,7 +166,7 @@ func (s *Store) UseLink(ctx context.Context, tok string) (*Account, error) {
 	err := s.DB.Tx(ctx, func(tx *store.Tx) error {
 		var accountID string
 		var expires, used store.Time
-		if err := store.Scan(tx.QueryRowContext(ctx, `SELECT account_id, expires_at, used_at FROM portal_links WHERE token_hash = ?`, hashToken(tok)),
+		if err := store.Scan(tx.QueryRowContext(ctx, `SELECT account_id, expires_at, used_at FROM portal_links WHERE token_hash = ?`, seal.TokenHash(tok)),
 			&accountID, &expires, &used); err != nil {
 			return err
 		}
@@ -193,7 +177,7 @@ func (s *Store) UseLink(ctx context.Context, tok string) (*Account, error) {
 		case !now.Before(expires.Time):
 			return ErrLinkExpired
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE portal_links SET used_at = ? WHERE token_hash = ? AND used_at IS NULL`, now, hashToken(tok))
+		res, err := tx.ExecContext(ctx, `UPDATE portal_links SET used_at = ? WHERE token_hash = ? AND used_at IS NULL`, now, seal.TokenHash(tok))
 		if err != nil {
 			return fmt.Errorf("portal: use link: %w", err)
 		}

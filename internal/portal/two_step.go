@@ -146,7 +146,7 @@ func (h *handlers) signInCode(w http.ResponseWriter, r *http.Request) {
 	}
 	if !allowed {
 		web.RetryAfter(w, retry)
-		f.Fail("code", "There have been too many tries. Try again in "+waitWords(retry)+".")
+		f.Fail("code", "There have been too many tries. Try again in "+web.WaitWords(retry)+".")
 		h.renderSignInCode(w, r, http.StatusTooManyRequests, f)
 		return
 	}

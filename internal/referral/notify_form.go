@@ -143,7 +143,7 @@ func (s *Service) notify(w http.ResponseWriter, r *http.Request) {
 		}
 		if !ok {
 			web.RetryAfter(w, retry)
-			f.Fail(c.field, fmt.Sprintf(c.msg, waitFor(retry)))
+			f.Fail(c.field, fmt.Sprintf(c.msg, web.WaitWords(retry)))
 			s.renderNotify(w, r, http.StatusTooManyRequests, f)
 			return
 		}
@@ -171,18 +171,6 @@ func (s *Service) notify(w http.ResponseWriter, r *http.Request) {
 	}
 	s.srv.Log.Info("referral received", "referral_id", ref.ID)
 	http.Redirect(w, r, "/referrers/notify/sent", http.StatusSeeOther)
-}
-
-// waitFor words a retry delay: "a minute", "12 minutes", "3 hours".
-func waitFor(d time.Duration) string {
-	switch m := int(d.Round(time.Minute).Minutes()); {
-	case m <= 1:
-		return "a minute"
-	case m < 120:
-		return fmt.Sprintf("%d minutes", m)
-	default:
-		return fmt.Sprintf("%d hours", (m+59)/60)
-	}
 }
 
 func (s *Service) sent(w http.ResponseWriter, r *http.Request) {

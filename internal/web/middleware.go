@@ -238,6 +238,19 @@ func routePattern(r *http.Request) string {
 	return "unmatched"
 }
 
+// WaitWords says how long to wait before trying again, in plain words:
+// "a minute", "12 minutes", "3 hours" (rounded up).
+func WaitWords(d time.Duration) string {
+	m := int(d.Minutes() + 0.999)
+	switch {
+	case m <= 1:
+		return "a minute"
+	case m < 120:
+		return strconv.Itoa(m) + " minutes"
+	}
+	return strconv.Itoa((m+59)/60) + " hours"
+}
+
 // RetryAfter sets the Retry-After header in whole seconds.
 func RetryAfter(w http.ResponseWriter, d time.Duration) {
 	w.Header().Set("Retry-After", strconv.Itoa(int(d.Seconds()+0.999)))
