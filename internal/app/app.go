@@ -34,6 +34,7 @@ import (
 	"github.com/psu-project/psu/internal/reports"
 	"github.com/psu-project/psu/internal/seal"
 	"github.com/psu-project/psu/internal/settings"
+	"github.com/psu-project/psu/internal/sharing"
 	"github.com/psu-project/psu/internal/staff"
 	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/web"
@@ -177,7 +178,12 @@ func build(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logge
 			_, err := plans.CancelFeedback(ctx, tx, k.CaseID)
 			return err
 		}}}
-	portalStore := &portal.Store{DB: db, Sealer: sealer, Cases: a.Cases, Appointments: a.Appointments, Plans: a.plans, Applications: &application.Store{DB: db, Sealer: sealer}, Outbox: a.Outbox, BaseURL: cfg.BaseURL.String()}
+	shares := &sharing.Store{DB: db, Sealer: sealer, Cases: a.Cases, Plans: a.plans, Outbox: a.Outbox, BaseURL: cfg.BaseURL.String()}
+	if err := sharing.Register(srv, shares, ledger, a.limiter); err != nil {
+		return nil, err
+	}
+	portalStore := &portal.Store{DB: db, Sealer: sealer, Cases: a.Cases, Appointments: a.Appointments, Plans: a.plans, Sharing: shares,
+		Applications: &application.Store{DB: db, Sealer: sealer}, Outbox: a.Outbox, BaseURL: cfg.BaseURL.String()}
 	if err := portal.Register(srv, gate, portalStore, ledger, a.limiter, argon); err != nil {
 		return nil, err
 	}

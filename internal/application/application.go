@@ -322,23 +322,6 @@ func (h *handlers) clientIP(r *http.Request) string {
 	return web.ClientIP(r, h.srv.Config.TrustedProxies).String()
 }
 
-// allow checks every bucket in turn; when one is full it returns how long
-// until it empties.
-func (h *handlers) allow(ctx context.Context, checks ...bucketLimit) (bool, time.Duration, error) {
-	for _, c := range checks {
-		ok, retry, err := h.limiter.Allow(ctx, c.bucket, c.limit)
-		if err != nil || !ok {
-			return false, retry, err
-		}
-	}
-	return true, 0, nil
-}
-
-type bucketLimit struct {
-	bucket string
-	limit  ratelimit.Limit
-}
-
 // sendLink queues an e-mail with a new one-time link for d, within tx.
 func (h *handlers) sendLinkMail(ctx context.Context, tx *store.Tx, d *Draft, first bool) error {
 	tok, err := h.store.NewLink(ctx, tx, d)

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/psu-project/psu/internal/ratelimit"
 	"github.com/psu-project/psu/internal/web"
 )
 
@@ -41,7 +42,7 @@ func (h *handlers) submit(w http.ResponseWriter, r *http.Request) {
 		h.renderCheckAnswers(w, r, http.StatusUnprocessableEntity, d, f)
 		return
 	}
-	allowed, retry, err := h.allow(ctx, bucketLimit{submitBucket(h.clientIP(r)), SubmitLimit})
+	allowed, retry, err := h.limiter.AllowAll(ctx, ratelimit.Check{Bucket: submitBucket(h.clientIP(r)), Limit: SubmitLimit})
 	if err != nil {
 		h.srv.ServerError(w, r, err)
 		return

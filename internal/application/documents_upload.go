@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/psu-project/psu/internal/ratelimit"
 	"github.com/psu-project/psu/internal/upload"
 	"github.com/psu-project/psu/internal/web"
 )
@@ -79,7 +80,7 @@ func (h *handlers) upload(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	ret := r.URL.Query().Get("return") == "check"
 	f := web.NewForm(nil)
-	allowed, retry, err := h.allow(ctx, bucketLimit{uploadBucket(h.clientIP(r)), UploadLimit})
+	allowed, retry, err := h.limiter.AllowAll(ctx, ratelimit.Check{Bucket: uploadBucket(h.clientIP(r)), Limit: UploadLimit})
 	if err != nil {
 		h.srv.ServerError(w, r, err)
 		return

@@ -6,6 +6,7 @@ import (
 	"net/url"
 
 	"github.com/psu-project/psu/internal/mail"
+	"github.com/psu-project/psu/internal/ratelimit"
 	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/web"
 )
@@ -35,8 +36,8 @@ func (h *handlers) resumeRequest(w http.ResponseWriter, r *http.Request) {
 		h.srv.Render(w, r, http.StatusUnprocessableEntity, "application/resume_request.html", web.Page{Title: "Get a link to carry on with your application", Form: f})
 		return
 	}
-	allowed, retry, err := h.allow(ctx, bucketLimit{mailBucket(h.clientIP(r)), MailLimit},
-		bucketLimit{"application.resume:email:" + h.store.EmailBlind(email), ResumeEmailLimit})
+	allowed, retry, err := h.limiter.AllowAll(ctx, ratelimit.Check{Bucket: mailBucket(h.clientIP(r)), Limit: MailLimit},
+		ratelimit.Check{Bucket: "application.resume:email:" + h.store.EmailBlind(email), Limit: ResumeEmailLimit})
 	if err != nil {
 		h.srv.ServerError(w, r, err)
 		return

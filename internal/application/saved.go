@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/psu-project/psu/internal/ratelimit"
 	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/web"
 )
@@ -40,7 +41,7 @@ func (h *handlers) sendLink(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, sectionPath("email"), http.StatusSeeOther)
 		return
 	}
-	allowed, retry, err := h.allow(ctx, bucketLimit{draftMailBucket(d.ID), DraftMailLimit}, bucketLimit{mailBucket(h.clientIP(r)), MailLimit})
+	allowed, retry, err := h.limiter.AllowAll(ctx, ratelimit.Check{Bucket: draftMailBucket(d.ID), Limit: DraftMailLimit}, ratelimit.Check{Bucket: mailBucket(h.clientIP(r)), Limit: MailLimit})
 	if err != nil {
 		h.srv.ServerError(w, r, err)
 		return

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/psu-project/psu/internal/ratelimit"
 	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/web"
 )
@@ -35,7 +36,7 @@ func (h *handlers) saveSection(s *section) http.HandlerFunc {
 		}
 		sendLink, wait := false, time.Duration(0)
 		if s.Slug == "email" && f.Valid() && (changed || !d.EmailVerified) {
-			allowed, retry, err := h.allow(ctx, bucketLimit{draftMailBucket(d.ID), DraftMailLimit}, bucketLimit{mailBucket(h.clientIP(r)), MailLimit})
+			allowed, retry, err := h.limiter.AllowAll(ctx, ratelimit.Check{Bucket: draftMailBucket(d.ID), Limit: DraftMailLimit}, ratelimit.Check{Bucket: mailBucket(h.clientIP(r)), Limit: MailLimit})
 			if err != nil {
 				h.srv.ServerError(w, r, err)
 				return

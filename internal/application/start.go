@@ -5,6 +5,7 @@ import (
 	"net/url"
 
 	"github.com/psu-project/psu/internal/eligibility"
+	"github.com/psu-project/psu/internal/ratelimit"
 	"github.com/psu-project/psu/internal/web"
 )
 
@@ -30,7 +31,7 @@ func (h *handlers) startPage(w http.ResponseWriter, r *http.Request) {
 // person gave the eligibility checker in this session are carried over.
 func (h *handlers) start(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	allowed, retry, err := h.allow(ctx, bucketLimit{startBucket(h.clientIP(r)), StartLimit})
+	allowed, retry, err := h.limiter.AllowAll(ctx, ratelimit.Check{Bucket: startBucket(h.clientIP(r)), Limit: StartLimit})
 	if err != nil {
 		h.srv.ServerError(w, r, err)
 		return

@@ -1,7 +1,6 @@
 package portal
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
@@ -47,11 +46,7 @@ func (h *handlers) consents(w http.ResponseWriter, r *http.Request) {
 	for _, k := range list {
 		row := ConsentRow{ID: k.ID, What: k.Purpose.Phrase(), Wording: k.WordingText, Given: at(k.GivenAt), Channel: channelWords(k.Channel)}
 		if k.Purpose == consent.ShareSummary {
-			var rec Recipient
-			raw, err := h.store.Cases.OpenFor(c, k.RecipientSealed, recipientContext(c.ID, k.RecipientBlind))
-			if err == nil {
-				err = json.Unmarshal([]byte(raw), &rec)
-			}
+			rec, err := h.store.Sharing.OpenRecipient(c, &k)
 			if err != nil {
 				h.srv.ServerError(w, r, err)
 				return

@@ -74,7 +74,7 @@ func (h *handlers) addDocument(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := web.NewForm(url.Values{})
-	allowed, retry, err := h.allow(ctx, bucket{"portal.upload:account:" + a.ID, UploadLimit})
+	allowed, retry, err := h.limiter.AllowAll(ctx, ratelimit.Check{Bucket: "portal.upload:account:" + a.ID, Limit: UploadLimit})
 	if err != nil {
 		h.srv.ServerError(w, r, err)
 		return

@@ -163,7 +163,7 @@ func (h *handlers) giveFeedback(w http.ResponseWriter, r *http.Request) {
 	tok := r.PathValue("token")
 	f := web.NewForm(url.Values{"helpful": r.PostForm["helpful"], "changed": r.PostForm["changed"],
 		"recommend": r.PostForm["recommend"], "comments": r.PostForm["comments"]})
-	allowed, retry, err := h.allow(ctx, bucket{"feedback:ip:" + h.clientIP(r), FeedbackLimit})
+	allowed, retry, err := h.limiter.AllowAll(ctx, ratelimit.Check{Bucket: "feedback:ip:" + h.clientIP(r), Limit: FeedbackLimit})
 	if err != nil {
 		h.srv.ServerError(w, r, err)
 		return

@@ -19,6 +19,7 @@ import (
 	"github.com/psu-project/psu/internal/audit"
 	"github.com/psu-project/psu/internal/cases"
 	"github.com/psu-project/psu/internal/consent"
+	"github.com/psu-project/psu/internal/sharing"
 	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/web"
 )
@@ -142,12 +143,12 @@ type MyConsent struct {
 // MyShare is one share of the written summary, with every time the
 // person opened or downloaded it.
 type MyShare struct {
-	Version   int        `json:"version"`
-	Recipient Recipient  `json:"shared_with"`
-	SharedAt  time.Time  `json:"shared_at"`
-	Expires   time.Time  `json:"link_expires_at"`
-	EndedAt   *time.Time `json:"stopped_at,omitempty"`
-	Opens     []MyOpen   `json:"opened"`
+	Version   int               `json:"version"`
+	Recipient sharing.Recipient `json:"shared_with"`
+	SharedAt  time.Time         `json:"shared_at"`
+	Expires   time.Time         `json:"link_expires_at"`
+	EndedAt   *time.Time        `json:"stopped_at,omitempty"`
+	Opens     []MyOpen          `json:"opened"`
 }
 
 // MyOpen is one time a shared summary was opened or downloaded.
@@ -323,7 +324,7 @@ func (h *handlers) myData(ctx context.Context, c *cases.Case) (*MyData, error) {
 		}
 		d.Consents = append(d.Consents, mc)
 	}
-	shares, err := h.store.Shares(ctx, c)
+	shares, err := h.store.Sharing.Shares(ctx, c)
 	if err != nil {
 		return nil, err
 	}

@@ -117,14 +117,6 @@ func Register(srv *web.Server, gate *cases.Gate, s *Store, ledger *consent.Ledge
 	r.Handle("GET /portal/my-data/psu-my-data.zip", web.Client, h.myDataZip)
 	r.Handle("POST /portal/my-data/erase", web.Client, h.askErasure)
 
-	// The person a trainee shared their summary with.
-	r.Handle("GET /shared/{token}", web.Public, h.sharedStart)
-	r.Handle("POST /shared/{token}", web.Public, h.sendCode)
-	r.Handle("GET /shared/{token}/code", web.Public, h.codeForm)
-	r.Handle("POST /shared/{token}/code", web.Public, h.checkCode)
-	r.Handle("GET /shared/summary", web.Public, h.sharedSummary)
-	r.Handle("GET /shared/summary.pdf", web.Public, h.sharedPDF)
-
 	// Feedback, by the link e-mailed after support ended.
 	r.Handle("GET /feedback/{token}", web.Public, h.feedbackForm)
 	r.Handle("POST /feedback/{token}", web.Public, h.giveFeedback)
@@ -133,8 +125,6 @@ func Register(srv *web.Server, gate *cases.Gate, s *Store, ledger *consent.Ledge
 	// Staff, on the case page.
 	r.Handle("POST /cases/{ref}/portal/authenticator/remove", web.Adviser, h.removeAuthenticator)
 
-	// Withdrawing a share's consent, here or anywhere, ends its link.
-	ledger.OnWithdraw = append(ledger.OnWithdraw, s.endShares)
 	return nil
 }
 
@@ -205,21 +195,4 @@ func (h *handlers) flash(r *http.Request) string {
 
 func (h *handlers) clientIP(r *http.Request) string {
 	return web.ClientIP(r, h.srv.Config.TrustedProxies).String()
-}
-
-// allow checks each bucket in turn; the first full one says how long to
-// wait.
-func (h *handlers) allow(ctx context.Context, checks ...bucket) (bool, time.Duration, error) {
-	for _, c := range checks {
-		ok, retry, err := h.limiter.Allow(ctx, c.name, c.limit)
-		if err != nil || !ok {
-			return false, retry, err
-		}
-	}
-	return true, 0, nil
-}
-
-type bucket struct {
-	name  string
-	limit ratelimit.Limit
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/psu-project/psu/internal/consent"
 	"github.com/psu-project/psu/internal/mail"
 	"github.com/psu-project/psu/internal/referral"
+	"github.com/psu-project/psu/internal/sharing"
 	"github.com/psu-project/psu/internal/store"
 )
 
@@ -86,7 +87,7 @@ func (s *Store) TellReferrer(ctx context.Context, c *cases.Case, id string) erro
 	if r == nil {
 		return store.ErrNotFound
 	}
-	blind, sealed, err := s.sealRecipient(c, Recipient{Name: r.ReferrerName, Role: r.ReferrerRole, Email: r.ReferrerEmail})
+	blind, sealed, err := s.Sharing.SealRecipient(c, sharing.Recipient{Name: r.ReferrerName, Role: r.ReferrerRole, Email: r.ReferrerEmail})
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/psu-project/psu/internal/consent"
 	"github.com/psu-project/psu/internal/mail"
 	"github.com/psu-project/psu/internal/ratelimit"
+	"github.com/psu-project/psu/internal/sharing"
 	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/web"
 )
@@ -43,7 +44,7 @@ type shareView struct {
 	Wording string
 	Roles   []struct{ Value, Label string }
 	// On the check page: the recipient as they will be named.
-	Recipient Recipient
+	Recipient sharing.Recipient
 }
 
 // summaryVersion reads {n} from the address and checks c has issued it;
@@ -81,7 +82,7 @@ func (h *handlers) renderShare(w http.ResponseWriter, r *http.Request, status in
 	}
 	h.srv.Render(w, r, status, page, web.Page{Title: title, Form: f, Data: shareView{
 		Version: n, Issued: day(issued), Wording: wording, Roles: shareRoles,
-		Recipient: Recipient{Name: f.Get("name"), Role: role, Email: f.Get("email")},
+		Recipient: sharing.Recipient{Name: f.Get("name"), Role: role, Email: f.Get("email")},
 	}})
 }
 
@@ -147,7 +148,7 @@ func (h *handlers) share(w http.ResponseWriter, r *http.Request) {
 		h.renderShare(w, r, http.StatusOK, "portal/share_check.html", n, issued, f)
 		return
 	}
-	allowed, retry, err := h.allow(ctx, bucket{"portal.share:account:" + a.ID, ShareLimit})
+	allowed, retry, err := h.limiter.AllowAll(ctx, ratelimit.Check{Bucket: "portal.share:account:" + a.ID, Limit: ShareLimit})
 	if err != nil {
 		h.srv.ServerError(w, r, err)
 		return
@@ -162,8 +163,8 @@ func (h *handlers) share(w http.ResponseWriter, r *http.Request) {
 	if f.Get("role") == "other" {
 		role = f.Get("role-other")
 	}
-	rec := Recipient{Name: f.Get("name"), Role: role, Email: f.Get("email")}
-	if _, err := h.store.Share(ctx, c, n, rec); err != nil {
+	rec := sharing.Recipient{Name: f.Get("name"), Role: role, Email: f.Get("email")}
+	if _, err := h.store.Sharing.Share(ctx, c, n, rec); err != nil {
 		h.srv.ServerError(w, r, err)
 		return
 	}
@@ -193,7 +194,7 @@ func (h *handlers) shares(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	list, err := h.store.Shares(ctx, c)
+	list, err := h.store.Sharing.Shares(ctx, c)
 	if err != nil {
 		h.srv.ServerError(w, r, err)
 		return

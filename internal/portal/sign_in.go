@@ -7,6 +7,7 @@ import (
 
 	"github.com/psu-project/psu/internal/auth"
 	"github.com/psu-project/psu/internal/mail"
+	"github.com/psu-project/psu/internal/ratelimit"
 	"github.com/psu-project/psu/internal/referral"
 	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/web"
@@ -57,8 +58,8 @@ func (h *handlers) requestLink(w http.ResponseWriter, r *http.Request) {
 		h.renderSignIn(w, r, http.StatusUnprocessableEntity, f)
 		return
 	}
-	ok, retry, err := h.allow(ctx, bucket{"portal.link:ip:" + h.clientIP(r), LinkIPLimit},
-		bucket{"portal.link:email:" + referral.BlindEmail(h.store.Sealer, email), LinkEmailLimit})
+	ok, retry, err := h.limiter.AllowAll(ctx, ratelimit.Check{Bucket: "portal.link:ip:" + h.clientIP(r), Limit: LinkIPLimit},
+		ratelimit.Check{Bucket: "portal.link:email:" + referral.BlindEmail(h.store.Sealer, email), Limit: LinkEmailLimit})
 	if err != nil {
 		h.srv.ServerError(w, r, err)
 		return
@@ -97,8 +98,8 @@ func (h *handlers) signInPassword(w http.ResponseWriter, r *http.Request) {
 		h.renderSignIn(w, r, http.StatusUnprocessableEntity, f)
 		return
 	}
-	ok, retry, err := h.allow(ctx, bucket{"portal.password:ip:" + h.clientIP(r), PasswordIPLimit},
-		bucket{"portal.password:email:" + referral.BlindEmail(h.store.Sealer, email), PasswordUserLimit})
+	ok, retry, err := h.limiter.AllowAll(ctx, ratelimit.Check{Bucket: "portal.password:ip:" + h.clientIP(r), Limit: PasswordIPLimit},
+		ratelimit.Check{Bucket: "portal.password:email:" + referral.BlindEmail(h.store.Sealer, email), Limit: PasswordUserLimit})
 	if err != nil {
 		h.srv.ServerError(w, r, err)
 		return

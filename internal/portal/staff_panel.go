@@ -43,9 +43,11 @@ func (h *handlers) renderPanel(ctx context.Context, c *cases.Case, v cases.Viewe
 		if !a.LastSignIn.IsZero() {
 			view.LastSignIn = at(a.LastSignIn)
 		}
-		if err := store.Scan(h.srv.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM share_links WHERE case_id = ?`, c.ID), &view.Shares); err != nil {
+		shares, err := h.store.Sharing.Shares(ctx, c)
+		if err != nil {
 			return "", err
 		}
+		view.Shares = len(shares)
 	}
 	var buf bytes.Buffer
 	if err := h.panel.Execute(&buf, view); err != nil {

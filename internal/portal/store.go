@@ -14,6 +14,7 @@ import (
 	"github.com/psu-project/psu/internal/plans"
 	"github.com/psu-project/psu/internal/referral"
 	"github.com/psu-project/psu/internal/seal"
+	"github.com/psu-project/psu/internal/sharing"
 	"github.com/psu-project/psu/internal/store"
 )
 
@@ -50,6 +51,8 @@ type Store struct {
 	Appointments *appointments.Store
 	// Plans gives the issued summaries.
 	Plans *plans.Store
+	// Sharing holds the trainee's shares of their summary.
+	Sharing *sharing.Store
 	// Applications takes the documents a trainee adds.
 	Applications *application.Store
 	Outbox       *mail.Outbox

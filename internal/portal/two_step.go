@@ -10,6 +10,7 @@ import (
 
 	"github.com/psu-project/psu/internal/audit"
 	"github.com/psu-project/psu/internal/auth"
+	"github.com/psu-project/psu/internal/ratelimit"
 	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/web"
 )
@@ -139,7 +140,7 @@ func (h *handlers) signInCode(w http.ResponseWriter, r *http.Request) {
 		h.renderSignInCode(w, r, http.StatusUnprocessableEntity, f)
 		return
 	}
-	allowed, retry, err := h.allow(ctx, bucket{"portal.totp:ip:" + h.clientIP(r), PasswordIPLimit}, bucket{"portal.totp:account:" + a.ID, CodeLimit})
+	allowed, retry, err := h.limiter.AllowAll(ctx, ratelimit.Check{Bucket: "portal.totp:ip:" + h.clientIP(r), Limit: PasswordIPLimit}, ratelimit.Check{Bucket: "portal.totp:account:" + a.ID, Limit: CodeLimit})
 	if err != nil {
 		h.srv.ServerError(w, r, err)
 		return

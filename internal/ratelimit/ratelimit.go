@@ -64,6 +64,23 @@ func (lm *Limiter) Allow(ctx context.Context, bucket string, l Limit) (ok bool, 
 	return true, 0, nil
 }
 
+// Check is one limit on one bucket.
+type Check struct {
+	Bucket string
+	Limit  Limit
+}
+
+// AllowAll counts a request against every check in turn; the first that
+// is full refuses it and says how long to wait.
+func (lm *Limiter) AllowAll(ctx context.Context, checks ...Check) (ok bool, retryAfter time.Duration, err error) {
+	for _, c := range checks {
+		if ok, retryAfter, err = lm.Allow(ctx, c.Bucket, c.Limit); err != nil || !ok {
+			return false, retryAfter, err
+		}
+	}
+	return true, 0, nil
+}
+
 // Reset forgets a bucket's hits, for example after a successful sign-in.
 func (lm *Limiter) Reset(ctx context.Context, bucket string) error {
 	_, err := lm.db.ExecContext(ctx, `DELETE FROM rate_limits WHERE bucket = ?`, lm.key(bucket))

@@ -9,6 +9,7 @@ import (
 	"github.com/psu-project/psu/internal/cases"
 	"github.com/psu-project/psu/internal/portal"
 	"github.com/psu-project/psu/internal/seal"
+	"github.com/psu-project/psu/internal/sharing"
 	"github.com/psu-project/psu/internal/store"
 )
 
@@ -35,6 +36,7 @@ var traineeStages = []struct{ stage, where string }{
 // password that passes the policy.
 func makeTrainees(ctx context.Context, db *store.DB, sealer *seal.Sealer, cs *cases.Store, opts Options) ([]Trainee, error) {
 	ps := &portal.Store{DB: db, Sealer: sealer, Cases: cs}
+	shares := &sharing.Store{DB: db, Sealer: sealer, Cases: cs}
 	var out []Trainee
 	err := db.Tx(ctx, func(tx *store.Tx) error {
 		// Each stage picks a case no other stage took.
@@ -74,7 +76,7 @@ func makeTrainees(ctx context.Context, db *store.DB, sealer *seal.Sealer, cs *ca
 					return err
 				}
 				// example.org: a made-up supervisor, no real address.
-				if err := ps.SeedShare(ctx, tx, c, 1, portal.Recipient{Name: "Dr Morgan Ellis", Role: "Educational supervisor",
+				if err := shares.SeedShare(ctx, tx, c, 1, sharing.Recipient{Name: "Dr Morgan Ellis", Role: "Educational supervisor",
 					Email: "morgan.ellis@example.org"}, issued.Add(24*time.Hour)); err != nil {
 					return err
 				}

@@ -1,4 +1,4 @@
-package portal
+package sharing
 
 import (
 	"context"
@@ -25,8 +25,8 @@ const (
 	ShareLife = 7 * 24 * time.Hour // a share link works this long
 	CodeLife  = 15 * time.Minute   // a one-time code works this long
 	CodeTries = 5                  // wrong codes before a new one is needed
-	// ShareDocument is the consent ledger's name for the written summary.
-	ShareDocument = "summary"
+	// Document is the consent ledger's name for the written summary.
+	Document = "summary"
 )
 
 // Errors of sharing, each answered in plain words by the pages.
@@ -34,11 +34,11 @@ var (
 	// ErrShareGone: the link is unknown, has expired, or the trainee
 	// withdrew their consent. The recipient is told only that it is no
 	// longer available.
-	ErrShareGone = errors.New("portal: the share is no longer available")
+	ErrShareGone = errors.New("sharing: the share is no longer available")
 	// ErrCodeWrong: the code typed is not the one sent (tries left).
-	ErrCodeWrong = errors.New("portal: the code is not right")
+	ErrCodeWrong = errors.New("sharing: the code is not right")
 	// ErrCodeSpent: the code has expired or was tried too often.
-	ErrCodeSpent = errors.New("portal: the code has expired")
+	ErrCodeSpent = errors.New("sharing: the code has expired")
 )
 
 // Recipient is the person a trainee shares their summary with.
@@ -69,7 +69,7 @@ type ShareOpen struct {
 // Live reports whether the link still works at now.
 func (sh *Share) Live(now time.Time) bool { return sh.Ended.IsZero() && now.Before(sh.Expires) }
 
-func recipientContext(caseID, blind string) string {
+func RecipientContext(caseID, blind string) string {
 	return "consents.recipient:" + caseID + ":" + blind
 }
 
@@ -96,7 +96,7 @@ func (s *Store) Share(ctx context.Context, c *cases.Case, n int, r Recipient) (s
 			return err
 		}
 		base := strings.TrimRight(s.BaseURL, "/")
-		need := consent.Need{CaseID: c.ID, Purpose: consent.ShareSummary, Document: ShareDocument, Version: n, Recipient: blind}
+		need := consent.Need{CaseID: c.ID, Purpose: consent.ShareSummary, Document: Document, Version: n, Recipient: blind}
 		sent, err := consent.Mail(ctx, tx, s.Outbox, need, mail.Message{
 			Kind: "share.link",
 			To:   r.Email,
@@ -105,7 +105,7 @@ func (s *Store) Share(ctx context.Context, c *cases.Case, n int, r Recipient) (s
 			Text: "Dear " + r.Name + ",\n\n" +
 				name + " has chosen to let you read the written summary and action plan from their meeting with the Individual Support Team of the Professional Support Unit.\n\n" +
 				"Open it here:\n\n" + base + "/shared/" + tok + "\n\n" +
-				"The link works until " + at(now.Add(ShareLife)) + ". Each time you open it, we will send a one-time code to this address.\n\n" +
+				"The link works until " + londonAt(now.Add(ShareLife)) + ". Each time you open it, we will send a one-time code to this address.\n\n" +
 				"The summary is confidential. Please do not pass it on. " + name + " can see when it is opened and can stop sharing it at any time.\n\n" +
 				"If you were not expecting this, you can ignore this e-mail.\n",
 		})
@@ -113,7 +113,7 @@ func (s *Store) Share(ctx context.Context, c *cases.Case, n int, r Recipient) (s
 			return err
 		}
 		if !sent {
-			return errors.New("portal: the share's consent was not found in its own transaction")
+			return errors.New("sharing: the share's consent was not found in its own transaction")
 		}
 		return audit.Record(ctx, tx, audit.Event{ActorRole: "trainee", Action: "portal.summary_shared", TargetType: "share",
 			TargetID: id, CaseID: c.ID, Detail: "version " + strconv.Itoa(n)})
@@ -131,7 +131,7 @@ func (s *Store) sealRecipient(c *cases.Case, r Recipient) (blind string, sealed 
 		return "", nil, err
 	}
 	blind = s.blind(r.Email)
-	sealed, err = s.Cases.SealFor(c, string(raw), recipientContext(c.ID, blind))
+	sealed, err = s.Cases.SealFor(c, string(raw), RecipientContext(c.ID, blind))
 	return blind, sealed, err
 }
 
@@ -142,13 +142,13 @@ func (s *Store) writeShare(ctx context.Context, tx *store.Tx, c *cases.Case, n i
 		return err
 	}
 	cid, err := consent.Give(ctx, tx, consent.Grant{CaseID: c.ID, Purpose: consent.ShareSummary, RecipientBlind: blind,
-		RecipientSealed: sealed, Document: ShareDocument, Version: n, Wording: consent.WordingShareSummary, Channel: consent.ChannelPortal, At: now})
+		RecipientSealed: sealed, Document: Document, Version: n, Wording: consent.WordingShareSummary, Channel: consent.ChannelPortal, At: now})
 	if err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO share_links (id, consent_id, case_id, version, token_hash, created_at, expires_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, id, cid, c.ID, n, seal.TokenHash(tok), now, now.Add(ShareLife)); err != nil {
-		return fmt.Errorf("portal: share: %w", err)
+		return fmt.Errorf("sharing: share: %w", err)
 	}
 	return nil
 }
@@ -180,12 +180,12 @@ func (s *Store) scanShare(c *cases.Case, sc interface{ Scan(...any) error }) (*S
 		return nil, err
 	}
 	sh.Ended = ended.Time
-	raw, err := s.Cases.OpenFor(c, sealed, recipientContext(c.ID, blind))
+	raw, err := s.Cases.OpenFor(c, sealed, RecipientContext(c.ID, blind))
 	if err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(raw), &sh.Recipient); err != nil {
-		return nil, fmt.Errorf("portal: share recipient: %w", err)
+		return nil, fmt.Errorf("sharing: share recipient: %w", err)
 	}
 	return &sh, nil
 }
@@ -196,7 +196,7 @@ func (s *Store) Shares(ctx context.Context, c *cases.Case) ([]*Share, error) {
 	rows, err := s.DB.QueryContext(ctx, `SELECT `+shareColumns+` FROM share_links l JOIN consents c ON c.id = l.consent_id
 		WHERE l.case_id = ? ORDER BY l.created_at DESC, l.id DESC`, c.ID)
 	if err != nil {
-		return nil, fmt.Errorf("portal: shares: %w", err)
+		return nil, fmt.Errorf("sharing: shares: %w", err)
 	}
 	var out []*Share
 	byID := map[string]*Share{}
@@ -216,7 +216,7 @@ func (s *Store) Shares(ctx context.Context, c *cases.Case) ([]*Share, error) {
 	opens, err := s.DB.QueryContext(ctx, `SELECT o.link_id, o.at, o.what FROM share_opens o JOIN share_links l ON l.id = o.link_id
 		WHERE l.case_id = ? ORDER BY o.at DESC, o.id DESC`, c.ID)
 	if err != nil {
-		return nil, fmt.Errorf("portal: share opens: %w", err)
+		return nil, fmt.Errorf("sharing: share opens: %w", err)
 	}
 	defer opens.Close()
 	for opens.Next() {
@@ -278,7 +278,7 @@ func (s *Store) liveLink(ctx context.Context, q store.Querier, where, arg string
 		return nil, err
 	}
 	l.Blind = s.blind(l.Share.Recipient.Email)
-	need := consent.Need{CaseID: l.Case.ID, Purpose: consent.ShareSummary, Document: ShareDocument, Version: l.Share.Version, Recipient: l.Blind}
+	need := consent.Need{CaseID: l.Case.ID, Purpose: consent.ShareSummary, Document: Document, Version: l.Share.Version, Recipient: l.Blind}
 	if _, err := consent.Check(ctx, q, need); errors.Is(err, consent.ErrRefused) {
 		return nil, ErrShareGone
 	} else if err != nil {
@@ -308,9 +308,9 @@ func (s *Store) SendCode(ctx context.Context, tok string) error {
 		code := fmt.Sprintf("%06d", n.Int64())
 		if _, err := tx.ExecContext(ctx, `UPDATE share_links SET code_hash = ?, code_expires_at = ?, code_tries = 0 WHERE id = ?`,
 			seal.TokenHash(l.ID+":"+code), s.clock().Add(CodeLife), l.ID); err != nil {
-			return fmt.Errorf("portal: share code: %w", err)
+			return fmt.Errorf("sharing: share code: %w", err)
 		}
-		need := consent.Need{CaseID: l.Case.ID, Purpose: consent.ShareSummary, Document: ShareDocument, Version: l.Share.Version, Recipient: l.Blind}
+		need := consent.Need{CaseID: l.Case.ID, Purpose: consent.ShareSummary, Document: Document, Version: l.Share.Version, Recipient: l.Blind}
 		sent, err := consent.Mail(ctx, tx, s.Outbox, need, mail.Message{
 			Kind:    "share.code",
 			To:      l.Share.Recipient.Email,
@@ -361,7 +361,7 @@ func (s *Store) OpenShare(ctx context.Context, tok, code string) (string, error)
 func (s *Store) recordOpen(ctx context.Context, tx *store.Tx, l *sharedLink, what string) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO share_opens (id, link_id, at, what) VALUES (?, ?, ?, ?)`,
 		store.NewID(), l.ID, s.clock(), what); err != nil {
-		return fmt.Errorf("portal: share open: %w", err)
+		return fmt.Errorf("sharing: share open: %w", err)
 	}
 	return audit.Record(ctx, tx, audit.Event{ActorRole: "recipient", Action: "share." + what, TargetType: "share",
 		TargetID: l.ID, CaseID: l.Case.ID, Detail: "version " + strconv.Itoa(l.Share.Version)})

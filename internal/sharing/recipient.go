@@ -1,4 +1,4 @@
-package portal
+package sharing
 
 import (
 	"errors"
@@ -38,20 +38,20 @@ var (
 // sharedGone is the one answer to a link that is unknown, expired or
 // withdrawn: the recipient learns nothing more.
 func (h *handlers) sharedGone(w http.ResponseWriter, r *http.Request) {
-	h.srv.Render(w, r, http.StatusGone, "portal/shared_gone.html", web.Page{Title: "This link is no longer available"})
+	h.srv.Render(w, r, http.StatusGone, "sharing/gone.html", web.Page{Title: "This link is no longer available"})
 }
 
 // sharedStart is the page the e-mailed link opens: it names nobody, and
 // offers to send the code.
 func (h *handlers) sharedStart(w http.ResponseWriter, r *http.Request) {
-	switch err := h.store.CheckShare(r.Context(), r.PathValue("token")); {
+	switch err := h.s.CheckShare(r.Context(), r.PathValue("token")); {
 	case errors.Is(err, ErrShareGone):
 		h.sharedGone(w, r)
 	case err != nil:
 		h.srv.ServerError(w, r, err)
 	default:
 		w.Header().Set("Referrer-Policy", "no-referrer")
-		h.srv.Render(w, r, http.StatusOK, "portal/shared_start.html", web.Page{Title: "Open a shared summary", Data: r.PathValue("token")})
+		h.srv.Render(w, r, http.StatusOK, "sharing/start.html", web.Page{Title: "Open a shared summary", Data: r.PathValue("token")})
 	}
 }
 
@@ -59,7 +59,7 @@ func (h *handlers) sharedStart(w http.ResponseWriter, r *http.Request) {
 func (h *handlers) sendCode(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	tok := r.PathValue("token")
-	allowed, retry, err := h.allow(ctx, bucket{"shared.code:ip:" + h.clientIP(r), CodeIPLimit}, bucket{"shared.code:link:" + seal.TokenHash(tok), CodeSendLimit})
+	allowed, retry, err := h.limiter.AllowAll(ctx, ratelimit.Check{Bucket: "shared.code:ip:" + h.clientIP(r), Limit: CodeIPLimit}, ratelimit.Check{Bucket: "shared.code:link:" + seal.TokenHash(tok), Limit: CodeSendLimit})
 	if err != nil {
 		h.srv.ServerError(w, r, err)
 		return
@@ -71,7 +71,7 @@ func (h *handlers) sendCode(w http.ResponseWriter, r *http.Request) {
 		h.renderCode(w, r, http.StatusTooManyRequests, tok, f)
 		return
 	}
-	switch err := h.store.SendCode(ctx, tok); {
+	switch err := h.s.SendCode(ctx, tok); {
 	case errors.Is(err, ErrShareGone):
 		h.sharedGone(w, r)
 	case err != nil:
@@ -83,13 +83,13 @@ func (h *handlers) sendCode(w http.ResponseWriter, r *http.Request) {
 
 func (h *handlers) renderCode(w http.ResponseWriter, r *http.Request, status int, tok string, f *web.Form) {
 	w.Header().Set("Referrer-Policy", "no-referrer")
-	h.srv.Render(w, r, status, "portal/shared_code.html", web.Page{Title: "Enter the code we sent", Form: f, Data: tok})
+	h.srv.Render(w, r, status, "sharing/code.html", web.Page{Title: "Enter the code we sent", Form: f, Data: tok})
 }
 
 // codeForm asks for the code just sent.
 func (h *handlers) codeForm(w http.ResponseWriter, r *http.Request) {
 	tok := r.PathValue("token")
-	switch err := h.store.CheckShare(r.Context(), tok); {
+	switch err := h.s.CheckShare(r.Context(), tok); {
 	case errors.Is(err, ErrShareGone):
 		h.sharedGone(w, r)
 	case err != nil:
@@ -108,7 +108,7 @@ func (h *handlers) checkCode(w http.ResponseWriter, r *http.Request) {
 	tok := r.PathValue("token")
 	f := web.NewForm(url.Values{"code": r.PostForm["code"]})
 	code := strings.Join(strings.Fields(f.Get("code")), "")
-	allowed, retry, err := h.allow(ctx, bucket{"shared.code:ip:" + h.clientIP(r), CodeIPLimit})
+	allowed, retry, err := h.limiter.AllowAll(ctx, ratelimit.Check{Bucket: "shared.code:ip:" + h.clientIP(r), Limit: CodeIPLimit})
 	if err != nil {
 		h.srv.ServerError(w, r, err)
 		return
@@ -128,7 +128,7 @@ func (h *handlers) checkCode(w http.ResponseWriter, r *http.Request) {
 		h.renderCode(w, r, http.StatusUnprocessableEntity, tok, f)
 		return
 	}
-	id, err := h.store.OpenShare(ctx, tok, code)
+	id, err := h.s.OpenShare(ctx, tok, code)
 	switch {
 	case errors.Is(err, ErrShareGone):
 		h.sharedGone(w, r)
@@ -150,7 +150,7 @@ func (h *handlers) checkCode(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.srv.Sessions.Put(ctx, keyShared, id)
-	h.srv.Sessions.Put(ctx, keySharedAt, h.store.clock())
+	h.srv.Sessions.Put(ctx, keySharedAt, h.s.clock())
 	http.Redirect(w, r, "/shared/summary", http.StatusSeeOther)
 }
 
@@ -159,7 +159,7 @@ func (h *handlers) checkCode(w http.ResponseWriter, r *http.Request) {
 func (h *handlers) openedShare(r *http.Request) string {
 	ctx := r.Context()
 	id := h.srv.Sessions.GetString(ctx, keyShared)
-	if id == "" || h.store.clock().Sub(h.srv.Sessions.GetTime(ctx, keySharedAt)) > RecipientLife {
+	if id == "" || h.s.clock().Sub(h.srv.Sessions.GetTime(ctx, keySharedAt)) > RecipientLife {
 		return ""
 	}
 	return id
@@ -171,10 +171,10 @@ func (h *handlers) sharedSummary(w http.ResponseWriter, r *http.Request) {
 	id := h.openedShare(r)
 	if id == "" {
 		// Not a refusal of a role: the way in is the e-mailed link.
-		h.srv.Render(w, r, http.StatusOK, "portal/shared_closed.html", web.Page{Title: "Open the link in your e-mail again"})
+		h.srv.Render(w, r, http.StatusOK, "sharing/closed.html", web.Page{Title: "Open the link in your e-mail again"})
 		return
 	}
-	s, err := h.store.Shared(r.Context(), id)
+	s, err := h.s.Shared(r.Context(), id)
 	switch {
 	case errors.Is(err, ErrShareGone):
 		h.sharedGone(w, r)
@@ -184,12 +184,12 @@ func (h *handlers) sharedSummary(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	h.srv.Render(w, r, http.StatusOK, "portal/shared_summary.html", web.Page{Title: "A shared summary", Data: struct {
+	h.srv.Render(w, r, http.StatusOK, "sharing/summary.html", web.Page{Title: "A shared summary", Data: struct {
 		Trainee string
 		Version int
 		Issued  string
 		Expires string
-	}{s.Trainee, s.Link.Version, day(s.Issued), at(s.Link.Expires)}})
+	}{s.Trainee, s.Link.Version, londonDay(s.Issued), londonAt(s.Link.Expires)}})
 }
 
 // sharedPDF is the summary itself, for the opened share.
@@ -199,7 +199,7 @@ func (h *handlers) sharedPDF(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/shared/summary", http.StatusSeeOther)
 		return
 	}
-	n, pdf, err := h.store.SharedPDF(r.Context(), id)
+	n, pdf, err := h.s.SharedPDF(r.Context(), id)
 	switch {
 	case errors.Is(err, ErrShareGone):
 		h.sharedGone(w, r)
