@@ -102,6 +102,9 @@ func TestTraineePlan(t *testing.T) {
 
 		res := trainee.Get("/portal/plan")
 		expect(t, "plan before the summary", res, http.StatusOK, "")
+		if !strings.Contains(res.Body, `<a href="/portal/plan" aria-current="page">`) {
+			t.Error("the menu does not mark the page the trainee is on")
+		}
 		if !strings.Contains(res.Body, "once your adviser has sent your written summary") || strings.Contains(res.Body, "Book the study-skills session") {
 			t.Errorf("the plan shows before the summary:\n%s", res.Body)
 		}
