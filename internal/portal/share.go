@@ -37,6 +37,20 @@ func roleLabel(v string) string {
 	return ""
 }
 
+// days is how long the trainee chose for the link: the default until they
+// choose, 0 for an answer that is not a number.
+func days(f *web.Form) int {
+	v := f.Get("days")
+	if v == "" {
+		return sharing.DefaultDays
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
 // shareView is what the share form and its check page show.
 type shareView struct {
 	Version int
@@ -45,6 +59,9 @@ type shareView struct {
 	Roles   []struct{ Value, Label string }
 	// On the check page: the recipient as they will be named.
 	Recipient sharing.Recipient
+	// How long the link may work, in days: the choices and the one made.
+	Days   []int
+	Chosen int
 }
 
 // summaryVersion reads {n} from the address and checks c has issued it;
@@ -83,6 +100,7 @@ func (h *handlers) renderShare(w http.ResponseWriter, r *http.Request, status in
 	h.srv.Render(w, r, status, page, web.Page{Title: title, Form: f, Data: shareView{
 		Version: n, Issued: day(issued), Wording: wording, Roles: shareRoles,
 		Recipient: sharing.Recipient{Name: f.Get("name"), Role: role, Email: f.Get("email")},
+		Days:      sharing.LinkDays, Chosen: days(f),
 	}})
 }
 
@@ -114,7 +132,7 @@ func (h *handlers) share(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := web.NewForm(url.Values{"name": r.PostForm["name"], "role": r.PostForm["role"], "role-other": r.PostForm["role-other"],
-		"email": r.PostForm["email"], "approve": r.PostForm["approve"]})
+		"email": r.PostForm["email"], "days": r.PostForm["days"], "approve": r.PostForm["approve"]})
 	step := r.PostForm.Get("step")
 	if step == "change" {
 		h.renderShare(w, r, http.StatusOK, "portal/share.html", n, issued, f)
@@ -136,6 +154,9 @@ func (h *handlers) share(w http.ResponseWriter, r *http.Request) {
 		f.Fail("email", "Enter their e-mail address")
 	case !mail.ValidAddress(email):
 		f.Fail("email", "Enter their e-mail address in the correct format, like name@example.nhs.uk")
+	}
+	if !sharing.ValidDays(days(f)) {
+		f.Fail("days", "Select how long the link should work")
 	}
 	if f.Get("approve") != "yes" {
 		f.Fail("approve", "Tick the box to say you have read this version and agree to share it")
@@ -164,7 +185,7 @@ func (h *handlers) share(w http.ResponseWriter, r *http.Request) {
 		role = f.Get("role-other")
 	}
 	rec := sharing.Recipient{Name: f.Get("name"), Role: role, Email: f.Get("email")}
-	if _, err := h.store.Sharing.Share(ctx, c, n, rec); err != nil {
+	if _, err := h.store.Sharing.Share(ctx, c, n, rec, days(f)); err != nil {
 		h.srv.ServerError(w, r, err)
 		return
 	}

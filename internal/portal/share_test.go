@@ -100,9 +100,9 @@ func TestShareJourney(t *testing.T) {
 		}
 
 		// Mistakes: each named, everything typed kept.
-		res = trainee.Post("/portal/summaries/1/share", url.Values{"name": {"Dr Sam Supervisor"}, "role": {"other"}, "email": {"sam at example"}, "step": {"check"}})
+		res = trainee.Post("/portal/summaries/1/share", url.Values{"name": {"Dr Sam Supervisor"}, "role": {"other"}, "email": {"sam at example"}, "days": {"9"}, "step": {"check"}})
 		expect(t, "bad share", res, http.StatusUnprocessableEntity, "")
-		for _, want := range []string{"Enter their role, for example", "in the correct format", "Tick the box", `value="Dr Sam Supervisor"`, `value="sam at example"`} {
+		for _, want := range []string{"Enter their role, for example", "in the correct format", "Tick the box", "Select how long the link should work", `value="Dr Sam Supervisor"`, `value="sam at example"`} {
 			if !strings.Contains(res.Body, want) {
 				t.Errorf("bad share page lacks %q", want)
 			}
@@ -256,6 +256,21 @@ func TestShareLinkLimits(t *testing.T) {
 		// A new code works.
 		openWithCode(t, in, sup, link, "tpd@example.nhs.uk")
 
+		// The trainee may let a link work longer: 30 days here.
+		form := url.Values{"name": {"Dr Long Reader"}, "role": {"clinical-supervisor"}, "email": {"long@example.nhs.uk"}, "days": {"30"}, "approve": {"yes"}, "step": {"send"}}
+		expect(t, "a 30-day share", trainee.Post("/portal/summaries/1/share", form), http.StatusSeeOther, "/portal/shares")
+		var lives []float64
+		rows, err := db.QueryContext(ctx, `SELECT created_at, expires_at FROM share_links ORDER BY created_at`)
+		must(t, err)
+		for rows.Next() {
+			var made, ends time.Time
+			must(t, rows.Scan(&made, &ends))
+			lives = append(lives, ends.Sub(made).Hours()/24)
+		}
+		rows.Close()
+		if len(lives) != 2 || lives[0] != 7 || lives[1] != 30 {
+			t.Errorf("share links' lives in days: %v, want [7 30]", lives)
+		}
 		// A second share is its own link; the first's expiry ends only the first.
 		second := shareWith(t, in, trainee, "cs@example.nhs.uk")
 		if _, err := db.ExecContext(ctx, `UPDATE share_links SET expires_at = ? WHERE token_hash <> '' AND created_at = (SELECT MIN(created_at) FROM share_links)`,

@@ -20,9 +20,25 @@ import (
 	"github.com/psu-project/psu/internal/store"
 )
 
+// ValidDays reports whether days is one of the lives a trainee may give a
+// share link.
+func ValidDays(days int) bool {
+	for _, d := range LinkDays {
+		if d == days {
+			return true
+		}
+	}
+	return false
+}
+
+// LinkDays are how long a trainee may let a share link work.
+var LinkDays = []int{DefaultDays, 14, 30}
+
 // How a share behaves.
 const (
-	ShareLife = 7 * 24 * time.Hour // a share link works this long
+	// DefaultDays is how long a share link works unless the trainee
+	// chooses longer; LinkDays are the choices.
+	DefaultDays = 7
 	CodeLife  = 15 * time.Minute   // a one-time code works this long
 	CodeTries = 5                  // wrong codes before a new one is needed
 	// Document is the consent ledger's name for the written summary.
@@ -76,7 +92,11 @@ func RecipientContext(caseID, blind string) string {
 // Share records the trainee's consent to let r read version n of c's
 // summary, makes the link and e-mails it to r through the consent ledger,
 // all in one transaction. It returns the link's id.
-func (s *Store) Share(ctx context.Context, c *cases.Case, n int, r Recipient) (string, error) {
+func (s *Store) Share(ctx context.Context, c *cases.Case, n int, r Recipient, days int) (string, error) {
+	if !ValidDays(days) {
+		return "", fmt.Errorf("sharing: %d days is not one of the choices", days)
+	}
+	life := time.Duration(days) * 24 * time.Hour
 	r.Email = strings.ToLower(strings.TrimSpace(r.Email))
 	name, err := s.Cases.Name(c)
 	if err != nil {
@@ -85,14 +105,14 @@ func (s *Store) Share(ctx context.Context, c *cases.Case, n int, r Recipient) (s
 	if name == "" {
 		name = "A trainee"
 	}
-	blind, sealed, err := s.sealRecipient(c, r)
+	blind, sealed, err := s.SealRecipient(c, r)
 	if err != nil {
 		return "", err
 	}
 	id, tok := store.NewID(), seal.NewToken()
 	now := s.clock()
 	err = s.DB.Tx(ctx, func(tx *store.Tx) error {
-		if err := s.writeShare(ctx, tx, c, n, blind, sealed, id, tok, now); err != nil {
+		if err := s.writeShare(ctx, tx, c, n, blind, sealed, id, tok, now, life); err != nil {
 			return err
 		}
 		base := strings.TrimRight(s.BaseURL, "/")
@@ -105,7 +125,7 @@ func (s *Store) Share(ctx context.Context, c *cases.Case, n int, r Recipient) (s
 			Text: "Dear " + r.Name + ",\n\n" +
 				name + " has chosen to let you read the written summary and action plan from their meeting with the Individual Support Team of the Professional Support Unit.\n\n" +
 				"Open it here:\n\n" + base + "/shared/" + tok + "\n\n" +
-				"The link works until " + londonAt(now.Add(ShareLife)) + ". Each time you open it, we will send a one-time code to this address.\n\n" +
+				"The link works until " + londonAt(now.Add(life)) + ". Each time you open it, we will send a one-time code to this address.\n\n" +
 				"The summary is confidential. Please do not pass it on. " + name + " can see when it is opened and can stop sharing it at any time.\n\n" +
 				"If you were not expecting this, you can ignore this e-mail.\n",
 		})
@@ -124,19 +144,8 @@ func (s *Store) Share(ctx context.Context, c *cases.Case, n int, r Recipient) (s
 	return id, nil
 }
 
-// sealRecipient seals r under c's key, with the keyed hash that finds it.
-func (s *Store) sealRecipient(c *cases.Case, r Recipient) (blind string, sealed []byte, err error) {
-	raw, err := json.Marshal(r)
-	if err != nil {
-		return "", nil, err
-	}
-	blind = s.blind(r.Email)
-	sealed, err = s.Cases.SealFor(c, string(raw), RecipientContext(c.ID, blind))
-	return blind, sealed, err
-}
-
 // writeShare gives the consent and makes the link, in tx.
-func (s *Store) writeShare(ctx context.Context, tx *store.Tx, c *cases.Case, n int, blind string, sealed []byte, id, tok string, now time.Time) error {
+func (s *Store) writeShare(ctx context.Context, tx *store.Tx, c *cases.Case, n int, blind string, sealed []byte, id, tok string, now time.Time, life time.Duration) error {
 	var one int
 	if err := store.Scan(tx.QueryRowContext(ctx, `SELECT 1 FROM summaries WHERE case_id = ? AND version = ?`, c.ID, n), &one); err != nil {
 		return err
@@ -147,7 +156,7 @@ func (s *Store) writeShare(ctx context.Context, tx *store.Tx, c *cases.Case, n i
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO share_links (id, consent_id, case_id, version, token_hash, created_at, expires_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, id, cid, c.ID, n, seal.TokenHash(tok), now, now.Add(ShareLife)); err != nil {
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, id, cid, c.ID, n, seal.TokenHash(tok), now, now.Add(life)); err != nil {
 		return fmt.Errorf("sharing: share: %w", err)
 	}
 	return nil
@@ -157,12 +166,12 @@ func (s *Store) writeShare(ctx context.Context, tx *store.Tx, c *cases.Case, n i
 // with r would have written at at, opened once an hour later, without
 // sending anything (the demo's recipients do not exist).
 func (s *Store) SeedShare(ctx context.Context, tx *store.Tx, c *cases.Case, n int, r Recipient, at time.Time) error {
-	blind, sealed, err := s.sealRecipient(c, r)
+	blind, sealed, err := s.SealRecipient(c, r)
 	if err != nil {
 		return err
 	}
 	id := store.NewID()
-	if err := s.writeShare(ctx, tx, c, n, blind, sealed, id, seal.NewToken(), at); err != nil {
+	if err := s.writeShare(ctx, tx, c, n, blind, sealed, id, seal.NewToken(), at, DefaultDays*24*time.Hour); err != nil {
 		return err
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO share_opens (id, link_id, at, what) VALUES (?, ?, ?, 'opened')`, store.NewID(), id, at.Add(time.Hour))

@@ -75,9 +75,15 @@ func makeTrainees(ctx context.Context, db *store.DB, sealer *seal.Sealer, cs *ca
 				if err := store.Scan(tx.QueryRowContext(ctx, `SELECT issued_at FROM summaries WHERE case_id = ? AND version = 1`, c.ID), &issued); err != nil {
 					return err
 				}
+				// Shared the day after it was issued, or two days ago if
+				// that is later, so the demo's link still works.
+				at := issued.Add(24 * time.Hour)
+				if recent := time.Now().Add(-48 * time.Hour); at.Before(recent) {
+					at = recent
+				}
 				// example.org: a made-up supervisor, no real address.
 				if err := shares.SeedShare(ctx, tx, c, 1, sharing.Recipient{Name: "Dr Morgan Ellis", Role: "Educational supervisor",
-					Email: "morgan.ellis@example.org"}, issued.Add(24*time.Hour)); err != nil {
+					Email: "morgan.ellis@example.org"}, at); err != nil {
 					return err
 				}
 			}

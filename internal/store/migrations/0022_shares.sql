@@ -4,7 +4,7 @@
 
 INSERT INTO consent_wordings (version, purpose, text) VALUES
 	('portal-share-summary-1', 'share_summary',
-	 'I have read this version of my written summary and action plan, and I agree that the Professional Support Unit may let the person I have named read it. They will get an e-mail with a link that works for 7 days, and a one-time code sent to the same address each time they open it. I can see each time they open it, and I can withdraw this consent at any time, which ends the link at once.');
+	 'I have read this version of my written summary and action plan, and I agree that the Professional Support Unit may let the person I have named read it. They will get an e-mail with a link that works for the time I choose (7 days unless I choose longer), and a one-time code sent to the same address each time they open it. I can see each time they open it, and I can withdraw this consent at any time, which ends the link at once.');
 
 -- One link per share consent; only a hash of the token is kept, and of
 -- the current one-time code.
