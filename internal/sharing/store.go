@@ -39,8 +39,8 @@ const (
 	// DefaultDays is how long a share link works unless the trainee
 	// chooses longer; LinkDays are the choices.
 	DefaultDays = 7
-	CodeLife  = 15 * time.Minute   // a one-time code works this long
-	CodeTries = 5                  // wrong codes before a new one is needed
+	CodeLife    = 15 * time.Minute // a one-time code works this long
+	CodeTries   = 5                // wrong codes before a new one is needed
 	// Document is the consent ledger's name for the written summary.
 	Document = "summary"
 )
