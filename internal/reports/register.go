@@ -33,6 +33,8 @@ func Register(srv *web.Server) error {
 	h := &handlers{srv: srv, now: store.Now}
 	srv.Router.Handle("GET /reports", web.Reports, h.show)
 	srv.Router.Handle("GET /reports/export.csv", web.Reports, h.export)
+	srv.Router.Handle("GET /reports/targets", web.Reports, h.targets)
+	srv.Router.Handle("GET /reports/targets/export.csv", web.Reports, h.targetsExport)
 	srv.Router.Handle("GET /reports/threshold", web.Administrator, h.thresholdForm)
 	srv.Router.Handle("POST /reports/threshold", web.Administrator, h.saveThreshold)
 	return nil
