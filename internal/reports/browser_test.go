@@ -56,6 +56,11 @@ func TestReportsInChromium(t *testing.T) {
 		tab.Axe()
 		tab.Visit(in.URL + "/reports/threshold")
 		tab.Axe()
+		tab.Visit(in.URL + "/reports/caseload")
+		if got := tab.Text("h1"); got != "Caseload and closures" {
+			t.Fatalf("caseload: %q", got)
+		}
+		tab.Axe()
 		for _, per := range []string{"month", "adviser"} {
 			tab.Visit(in.URL + "/reports/targets?per=" + per)
 			if got := tab.Text("h1"); got != "Targets" {

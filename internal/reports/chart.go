@@ -68,3 +68,26 @@ func ShareChart(title string, t TargetTable) Chart {
 	}
 	return c
 }
+
+// ColumnChart draws one column of a suppressed grid (its first), a bar per
+// row; a hidden count draws no bar and says so in words.
+func ColumnChart(title string, g Grid, threshold int) Chart {
+	c := Chart{Title: title, Width: chartLabelW + chartBarW + 120, Height: chartRowH*len(g.Rows) + 8,
+		Desc: "Each bar is one row of the table beside it; its length is the number in the table."}
+	max := 0
+	for i := range g.Rows {
+		if v := g.Cells[i][0]; !v.Hidden && v.Value > max {
+			max = v.Value
+		}
+	}
+	for i, r := range g.Rows {
+		v := g.Cells[i][0]
+		b := Bar{Label: r, Text: CellText(v, threshold), Y: 4 + i*chartRowH, LabelY: 4 + i*chartRowH + 17}
+		if !v.Hidden && max > 0 {
+			b.Width = v.Value * chartBarW / max
+		}
+		b.TextX = chartLabelW + b.Width + 6
+		c.Bars = append(c.Bars, b)
+	}
+	return c
+}

@@ -102,3 +102,22 @@ func WriteTargetCSV(w io.Writer, t TargetTable, threshold int) error {
 	cw.Flush()
 	return cw.Error()
 }
+
+// WriteTextCSV writes t as CSV with a BOM, every cell neutralised.
+func WriteTextCSV(w io.Writer, t TextTable) error {
+	if _, err := io.WriteString(w, bom); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	for _, rec := range append([][]string{t.Head}, t.Rows...) {
+		out := make([]string, len(rec))
+		for i, s := range rec {
+			out[i] = Neutralise(s)
+		}
+		if err := cw.Write(out); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
