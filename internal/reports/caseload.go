@@ -36,11 +36,15 @@ func CountCaseload(ctx context.Context, q store.Querier, from, to time.Time, thr
 	if last.Before(from) {
 		last = from
 	}
-	rows, err := q.QueryContext(ctx, `SELECT COALESCE(u.name, ''),
+	staff, err := staffNames(ctx, q)
+	if err != nil {
+		return Caseload{}, err
+	}
+	rows, err := q.QueryContext(ctx, `SELECT COALESCE(c.assigned_to, ''),
 			SUM(CASE WHEN NOT (`+ended+` AND `+endedAt+` < ?) THEN 1 ELSE 0 END),
 			SUM(CASE WHEN c.opened_at >= ? THEN 1 ELSE 0 END),
 			SUM(CASE WHEN `+ended+` AND `+endedAt+` >= ? AND `+endedAt+` < ? THEN 1 ELSE 0 END)
-		FROM cases c LEFT JOIN users u ON u.id = c.assigned_to
+		FROM cases c
 		WHERE c.status <> 'merged' AND c.opened_at < ? AND NOT (`+ended+` AND `+endedAt+` < ?)
 		GROUP BY 1`, to.UTC(), last.UTC(), from.UTC(), to.UTC(), to.UTC(), from.UTC())
 	if err != nil {
@@ -49,11 +53,12 @@ func CountCaseload(ctx context.Context, q store.Querier, from, to time.Time, thr
 	defer rows.Close()
 	counts := map[string][3]int{}
 	for rows.Next() {
-		var name string
+		var id string
 		var c [3]int
-		if err := rows.Scan(&name, &c[0], &c[1], &c[2]); err != nil {
+		if err := rows.Scan(&id, &c[0], &c[1], &c[2]); err != nil {
 			return Caseload{}, err
 		}
+		name := staff[id]
 		if name == "" {
 			name = NoAdviser
 		}
@@ -97,49 +102,59 @@ type Closure struct {
 
 // CountClosure measures cases closed in [from, to).
 func CountClosure(ctx context.Context, q store.Querier, from, to time.Time, threshold int) (Closure, error) {
-	rows, err := q.QueryContext(ctx, `SELECT c.opened_at, c.closed_at FROM cases c
-		WHERE c.closed_at IS NOT NULL AND c.status = 'closed' AND c.closed_at >= ? AND c.closed_at < ?`, from.UTC(), to.UTC())
+	e := q.Engine()
+	rows, err := q.QueryContext(ctx, `SELECT `+month(e, "c.closed_at")+`, `+days(e, "c.opened_at", "c.closed_at")+`, COUNT(*) FROM cases c
+		WHERE c.closed_at IS NOT NULL AND c.status = 'closed' AND c.closed_at >= ? AND c.closed_at < ?
+		GROUP BY 1, 2`, from.UTC(), to.UTC())
 	if err != nil {
 		return Closure{}, fmt.Errorf("reports: closure: %w", err)
 	}
 	defer rows.Close()
-	days := map[string][]float64{}
-	var all []float64
+	byMonth := map[string]*group{}
+	var all group
 	for rows.Next() {
-		var opened, closed store.Time
-		if err := rows.Scan(&opened, &closed); err != nil {
+		var m string
+		var d float64
+		var k int
+		if err := rows.Scan(&m, &d, &k); err != nil {
 			return Closure{}, err
 		}
-		d := closed.Time.Sub(opened.Time).Hours() / 24
-		k := closed.Time.Format("2006-01")
-		days[k] = append(days[k], d)
-		all = append(all, d)
+		g := byMonth[m]
+		if g == nil {
+			g = &group{}
+			byMonth[m] = g
+		}
+		g.add(true, &d, k)
+		all.add(true, &d, k)
 	}
 	if err := rows.Err(); err != nil {
 		return Closure{}, err
 	}
 	var labels []string
 	var counts [][]int
-	var groups [][]float64
+	var groups []*group
 	for _, m := range Months(from, to) {
 		labels = append(labels, m.Format("Jan 2006"))
-		ds := days[m.Format("2006-01")]
-		counts = append(counts, []int{len(ds)})
-		groups = append(groups, ds)
+		g := byMonth[m.Format("2006-01")]
+		if g == nil {
+			g = &group{}
+		}
+		counts = append(counts, []int{g.n})
+		groups = append(groups, g)
 	}
 	c := Closure{Grid: Suppress(labels, []string{"Cases closed"}, counts, threshold)}
 	th := ClampThreshold(threshold)
-	figures := func(ds []float64, shown Cell) {
-		if shown.Hidden || len(ds) < th {
+	figures := func(g *group, shown Cell) {
+		if shown.Hidden || g.n < th {
 			c.Median, c.P90 = append(c.Median, NotShown), append(c.P90, NotShown)
 			return
 		}
-		c.Median, c.P90 = append(c.Median, formatDays(percentile(ds, 0.5))), append(c.P90, formatDays(percentile(ds, 0.9)))
+		c.Median, c.P90 = append(c.Median, formatDays(g.days.percentile(g.n, 0.5))), append(c.P90, formatDays(g.days.percentile(g.n, 0.9)))
 	}
-	for i, ds := range groups {
-		figures(ds, c.Grid.Cells[i][0])
+	for i, g := range groups {
+		figures(g, c.Grid.Cells[i][0])
 	}
-	figures(all, c.Grid.Total)
+	figures(&all, c.Grid.Total)
 	return c, nil
 }
 
