@@ -77,7 +77,7 @@ type Step struct {
 	Adviser string // ActAssign: a user id
 	How     string // ActContact: a ContactWays value
 	Status  Status // ActMove
-	Outcome string // ActMove to Closed: one of Outcomes
+	Outcome string // ActMove to Closed: one of the store's outcomes
 	Text    string // ActNote: the note; ActMove, ActPause, ActBreakGlass: the reason
 	On      bool   // ActRestrict
 	Into    string // ActMerge: a reference
@@ -111,7 +111,11 @@ func (s *Store) SeedAll(ctx context.Context, tx *store.Tx, seeds []SeedCase) ([]
 	if err != nil {
 		return nil, err
 	}
-	w := &seeder{s: s, clock: clock, days: cset.Days, staff: staff, byRef: map[string]*seeded{}}
+	outcomes, err := s.outcomes(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	w := &seeder{s: s, clock: clock, days: cset.Days, staff: staff, outcomes: outcomes, byRef: map[string]*seeded{}}
 	out := make([]*Case, len(seeds))
 	for i, sc := range seeds {
 		sd, err := w.seed(sc)
@@ -154,8 +158,10 @@ type seeder struct {
 	clock *workdays.Clock
 	days  int
 	staff map[string]seedUser
-	byRef map[string]*seeded
-	cases []*seeded
+	// outcomes a case may close with: the store's list, as Move checks.
+	outcomes []string
+	byRef    map[string]*seeded
+	cases    []*seeded
 
 	events, conflicts, glass [][]any
 	links                    []noticeLink
@@ -439,7 +445,7 @@ func (w *seeder) step(sd *seeded, st Step) error {
 		}
 		detail, from := "", c.Status
 		if st.Status == Closed {
-			if !containsString(Outcomes, st.Outcome) {
+			if !containsString(w.outcomes, st.Outcome) {
 				return problem("outcome", "Select the outcome of the case")
 			}
 			detail = st.Outcome

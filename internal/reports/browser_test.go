@@ -21,8 +21,9 @@ func TestReportsInChromium(t *testing.T) {
 	for i := range 12 {
 		prof := []string{"doctor", "doctor", "nurse"}[i%3]
 		if _, err := in.App.DB.ExecContext(t.Context(), `INSERT INTO cases (id, reference, status, status_at, opened_at,
-			profession, email_blind, key_sealed, updated_at) VALUES (?, ?, 'new', ?, ?, ?, ?, ?, ?)`,
-			fmt.Sprint("b", i), fmt.Sprint("PSU-B", i), at, at, prof, fmt.Sprint("b", i), []byte{1}, at); err != nil {
+			profession, submitted_at, responded_at, response_due, email_blind, key_sealed, updated_at) VALUES (?, ?, 'contacted', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			fmt.Sprint("b", i), fmt.Sprint("PSU-B", i), at, at, prof, at, at.Add(time.Duration(i)*24*time.Hour), at.AddDate(0, 0, 14),
+			fmt.Sprint("b", i), []byte{1}, at); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -55,5 +56,17 @@ func TestReportsInChromium(t *testing.T) {
 		tab.Axe()
 		tab.Visit(in.URL + "/reports/threshold")
 		tab.Axe()
+		tab.Visit(in.URL + "/reports/caseload")
+		if got := tab.Text("h1"); got != "Caseload and closures" {
+			t.Fatalf("caseload: %q", got)
+		}
+		tab.Axe()
+		for _, per := range []string{"month", "adviser"} {
+			tab.Visit(in.URL + "/reports/targets?per=" + per)
+			if got := tab.Text("h1"); got != "Targets" {
+				t.Fatalf("targets: %q", got)
+			}
+			tab.Axe()
+		}
 	}
 }

@@ -74,3 +74,50 @@ func WriteCSV(w io.Writer, title string, g Grid, threshold int) error {
 
 // Text is CellText, for templates.
 func (c Cell) Text(threshold int) string { return CellText(c, threshold) }
+
+// WriteTargetCSV writes t, already suppressed, as CSV with a BOM: one row
+// per month or adviser and a totals row, each with the counts met and not
+// met, their total, the share met and the median and 90th percentile days.
+func WriteTargetCSV(w io.Writer, t TargetTable, threshold int) error {
+	if _, err := io.WriteString(w, bom); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{Neutralise(t.Per.Label), ColMet, ColNotMet, "Total", "Share met", "Median days", "90th percentile days"}); err != nil {
+		return err
+	}
+	line := func(label string, met, notMet, total Cell, i int) error {
+		return cw.Write([]string{Neutralise(label), CellText(met, threshold), CellText(notMet, threshold), CellText(total, threshold),
+			t.Share[i], t.Median[i], t.P90[i]})
+	}
+	g := t.Grid
+	for i, r := range g.Rows {
+		if err := line(r, g.Cells[i][0], g.Cells[i][1], g.RowTotals[i], i); err != nil {
+			return err
+		}
+	}
+	if err := line("Total", g.ColTotals[0], g.ColTotals[1], g.Total, len(g.Rows)); err != nil {
+		return err
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// WriteTextCSV writes t as CSV with a BOM, every cell neutralised.
+func WriteTextCSV(w io.Writer, t TextTable) error {
+	if _, err := io.WriteString(w, bom); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	for _, rec := range append([][]string{t.Head}, t.Rows...) {
+		out := make([]string, len(rec))
+		for i, s := range rec {
+			out[i] = Neutralise(s)
+		}
+		if err := cw.Write(out); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}

@@ -12,7 +12,7 @@ import (
 	"github.com/psu-project/psu/internal/web"
 )
 
-//go:embed templates/*.html
+//go:embed templates/*.html templates/*.tmpl
 var templates embed.FS
 
 type handlers struct {
@@ -33,6 +33,10 @@ func Register(srv *web.Server) error {
 	h := &handlers{srv: srv, now: store.Now}
 	srv.Router.Handle("GET /reports", web.Reports, h.show)
 	srv.Router.Handle("GET /reports/export.csv", web.Reports, h.export)
+	srv.Router.Handle("GET /reports/targets", web.Reports, h.targets)
+	srv.Router.Handle("GET /reports/targets/export.csv", web.Reports, h.targetsExport)
+	srv.Router.Handle("GET /reports/caseload", web.Reports, h.caseload)
+	srv.Router.Handle("GET /reports/caseload/export.csv", web.Reports, h.caseloadExport)
 	srv.Router.Handle("GET /reports/threshold", web.Administrator, h.thresholdForm)
 	srv.Router.Handle("POST /reports/threshold", web.Administrator, h.saveThreshold)
 	return nil

@@ -103,3 +103,113 @@ func TestAdministratorSetsTheThreshold(t *testing.T) {
 		t.Error("the threshold of 10 is not in use")
 	}
 }
+
+// The targets page and its export, on both engines: a lead sees the share
+// met, an adviser is refused, the CSV is the page's table, suppressed.
+func TestTargetsPageAndExport(t *testing.T) {
+	for _, e := range storetest.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			in := apptest.Start(t, e)
+			ctx := context.Background()
+			at := time.Now().UTC().AddDate(0, -2, 0)
+			for i := range 7 {
+				responded := at.Add(48 * time.Hour)
+				if i == 6 {
+					responded = at.Add(20 * 24 * time.Hour)
+				}
+				_, err := in.App.DB.ExecContext(ctx, `INSERT INTO cases (id, reference, status, status_at, opened_at, submitted_at,
+					responded_at, response_due, email_blind, key_sealed, updated_at) VALUES (?, ?, 'contacted', ?, ?, ?, ?, ?, ?, ?, ?)`,
+					fmt.Sprint("t", i), fmt.Sprint("PSU-T", i), at, at, at, responded, at.AddDate(0, 0, 14), fmt.Sprint("b", i), []byte{1}, at)
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			adviser := in.Client(t)
+			adviser.SignIn(in.CreateStaff(t, web.RoleAdviser))
+			if res := adviser.Get("/reports/targets"); res.StatusCode != http.StatusForbidden {
+				t.Fatalf("adviser: %d", res.StatusCode)
+			}
+			lead := in.Client(t)
+			lead.SignIn(in.CreateStaff(t, web.RoleTriageLead))
+			res := lead.Get("/reports/targets?target=response&per=adviser")
+			if res.StatusCode != http.StatusOK {
+				t.Fatalf("lead: %d", res.StatusCode)
+			}
+			for _, want := range []string{"<svg", "First response within 14 days", "No adviser assigned", "fewer than 5", "Median days"} {
+				if !strings.Contains(res.Body, want) {
+					t.Errorf("page lacks %q", want)
+				}
+			}
+			ex := lead.Get("/reports/targets/export.csv?target=response&per=adviser")
+			if ex.StatusCode != http.StatusOK || !strings.HasPrefix(ex.Body, "\uFEFF") {
+				t.Fatalf("export: %d", ex.StatusCode)
+			}
+			recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(ex.Body, "\uFEFF"))).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Six met, one not: the one is hidden, so the six are too; the
+			// total (7) shows, and nothing that would give the one away.
+			got := fmt.Sprint(recs)
+			want := "[[Adviser Met Not met Total Share met Median days 90th percentile days] [No adviser assigned not shown fewer than 5 7 not shown 2.0 20.0] [Total not shown fewer than 5 7 not shown 2.0 20.0]]"
+			if got != want {
+				t.Errorf("export\n got %s\nwant %s", got, want)
+			}
+		})
+	}
+}
+
+// The caseload page and both its exports, on both engines.
+func TestCaseloadPageAndExport(t *testing.T) {
+	for _, e := range storetest.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			in := apptest.Start(t, e)
+			ctx := context.Background()
+			at := time.Now().UTC().AddDate(0, -2, 0)
+			for i := range 8 {
+				status, closed := "contacted", any(nil)
+				if i < 6 {
+					status, closed = "closed", at.AddDate(0, 0, 10)
+				}
+				_, err := in.App.DB.ExecContext(ctx, `INSERT INTO cases (id, reference, status, status_at, opened_at, closed_at,
+					outcome, email_blind, key_sealed, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'Support completed', ?, ?, ?)`,
+					fmt.Sprint("k", i), fmt.Sprint("PSU-K", i), status, at, at, closed, fmt.Sprint("b", i), []byte{1}, at)
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			adviser := in.Client(t)
+			adviser.SignIn(in.CreateStaff(t, web.RoleAdviser))
+			if res := adviser.Get("/reports/caseload"); res.StatusCode != http.StatusForbidden {
+				t.Fatalf("adviser: %d", res.StatusCode)
+			}
+			admin := in.Client(t)
+			admin.SignIn(in.CreateStaff(t, web.RoleAdministrator))
+			res := admin.Get("/reports/caseload")
+			if res.StatusCode != http.StatusOK {
+				t.Fatalf("administrator: %d", res.StatusCode)
+			}
+			for _, want := range []string{"<svg", "No adviser assigned", "fewer than 5", "10.0"} {
+				if !strings.Contains(res.Body, want) {
+					t.Errorf("page lacks %q", want)
+				}
+			}
+			for table, want := range map[string]string{
+				"caseload": "No adviser assigned fewer than 5",
+				"closure":  "Total 6 10.0 10.0",
+			} {
+				ex := admin.Get("/reports/caseload/export.csv?table=" + table)
+				if ex.StatusCode != http.StatusOK || !strings.HasPrefix(ex.Body, "\uFEFF") {
+					t.Fatalf("%s export: %d", table, ex.StatusCode)
+				}
+				recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(ex.Body, "\uFEFF"))).ReadAll()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := fmt.Sprint(recs); !strings.Contains(got, want) {
+					t.Errorf("%s export %s lacks %q", table, got, want)
+				}
+			}
+		})
+	}
+}

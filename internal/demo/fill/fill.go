@@ -123,7 +123,7 @@ func Run(ctx context.Context, db *store.DB, sealer *seal.Sealer, opts Options) (
 	}
 	res := Result{}
 	var ids, rooms []string
-	cstore := &cases.Store{DB: db, Sealer: sealer}
+	cstore := &cases.Store{DB: db, Sealer: sealer, OutcomesFunc: plans.Outcomes}
 	appts := &appointments.Store{DB: db, Cases: cstore}
 	err = db.Tx(ctx, func(tx *store.Tx) error {
 		if err := refuseUsed(ctx, tx); err != nil {
@@ -132,6 +132,14 @@ func Run(ctx context.Context, db *store.DB, sealer *seal.Sealer, opts Options) (
 		res.Staff, ids, err = createStaff(ctx, tx, sealer, opts)
 		if err != nil {
 			return err
+		}
+		// Outcomes the unit typed as a spreadsheet would run them, one common
+		// and one too rare to show: reports and their exports must keep both
+		// harmless.
+		for _, o := range []string{FormulaOutcome, RareOutcome} {
+			if err := plans.AddOutcome(ctx, tx, o); err != nil {
+				return fmt.Errorf("demo: outcome %q: %w", o, err)
+			}
 		}
 		if rooms, err = seedUnit(ctx, tx, appts, ids[2:], opts.Now); err != nil {
 			return err

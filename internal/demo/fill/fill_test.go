@@ -108,6 +108,14 @@ func TestRunTellsOnlyPossibleStories(t *testing.T) {
 		if bios != 3 || editors != 1 {
 			t.Errorf("%d published adviser biographies (want 3), %d administrators who edit the directory (want 1)", bios, editors)
 		}
+		// The outcomes typed as formulas: one common, one closing at most
+		// MaxRare cases.
+		var formula, rare int
+		store.Scan(db.QueryRowContext(ctx, `SELECT COUNT(*) FROM cases WHERE outcome = ?`, FormulaOutcome), &formula)
+		store.Scan(db.QueryRowContext(ctx, `SELECT COUNT(*) FROM cases WHERE outcome = ?`, RareOutcome), &rare)
+		if formula < 5 || rare < 1 || rare > MaxRare {
+			t.Errorf("%d cases closed with %q (want 5 or more), %d with %q (want 1 to %d)", formula, FormulaOutcome, rare, RareOutcome, MaxRare)
+		}
 		// Plans signpost services of the shipped directory.
 		var signposted int
 		store.Scan(db.QueryRowContext(ctx, `SELECT COUNT(*) FROM plan_services`), &signposted)

@@ -27,7 +27,18 @@ type gen struct {
 	profiles map[string][]profile
 	refs     map[string]bool
 	people   int
+	rare     int // cases closed with RareOutcome so far
 }
+
+// FormulaOutcome and RareOutcome are outcomes the demo unit added to its
+// list, typed as a spreadsheet would run them: the first closes about one
+// case in thirty, so reports show it (and exports neutralise it); the
+// second at most MaxRare cases, too few to show, so reports pool it.
+const (
+	FormulaOutcome = "=Referred to occupational health"
+	RareOutcome    = "+1 session more, then a review"
+	MaxRare        = 3
+)
 
 func (g *gen) chance(percent int) bool { return g.r.IntN(100) < percent }
 
@@ -267,7 +278,15 @@ func (g *gen) tell(p plan) (story, error) {
 	move := func(to cases.Status, minDays, maxDays int, why string) bool {
 		st := cases.Step{At: g.officeTime(last, minDays, maxDays), By: adviser, Do: cases.ActMove, Status: to, Text: why}
 		if to == cases.Closed {
-			st.Outcome = pick(g, cases.Outcomes[:4])
+			switch {
+			case g.rare < MaxRare && g.chance(2):
+				st.Outcome = RareOutcome
+				g.rare++
+			case g.chance(3):
+				st.Outcome = FormulaOutcome
+			default:
+				st.Outcome = pick(g, cases.Outcomes[:4])
+			}
 		}
 		return add(st)
 	}

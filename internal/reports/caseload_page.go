@@ -1,0 +1,91 @@
+package reports
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+
+	"github.com/psu-project/psu/internal/web"
+)
+
+type caseloadPage struct {
+	Query             query
+	Threshold         int
+	Caseload, Closure TextTable
+	LoadChart         Chart
+	ClosureChart      Chart
+	Export            string // without its table=
+	Last              string
+}
+
+func (h *handlers) caseload(w http.ResponseWriter, r *http.Request) {
+	q, f := h.parse(r.URL.Query())
+	f.Values.Del("by")
+	ctx := r.Context()
+	th, err := Threshold(ctx, h.srv.DB)
+	if err != nil {
+		h.srv.ServerError(w, r, err)
+		return
+	}
+	load, err := CountCaseload(ctx, h.srv.DB, q.From, q.To, th)
+	if err != nil {
+		h.srv.ServerError(w, r, err)
+		return
+	}
+	cl, err := CountClosure(ctx, h.srv.DB, q.From, q.To, th)
+	if err != nil {
+		h.srv.ServerError(w, r, err)
+		return
+	}
+	status := http.StatusOK
+	if !f.Valid() {
+		status = http.StatusUnprocessableEntity
+	}
+	ev := url.Values{"from": {q.From.Format("2006-01-02")}, "to": {q.To.AddDate(0, 0, -1).Format("2006-01-02")}}
+	h.srv.Render(w, r, status, "reports/caseload.html", web.Page{
+		Title: "Caseload and closures",
+		Form:  f,
+		Data: caseloadPage{Query: q, Threshold: th, Caseload: load.Table(th), Closure: cl.Table(th),
+			LoadChart:    ColumnChart("Cases open at the end of the range, by adviser, "+describeRange(q), load.Open, th),
+			ClosureChart: ColumnChart("Cases closed, by month, "+describeRange(q), cl.Grid, th),
+			Export:       "/reports/caseload/export.csv?" + ev.Encode(),
+			Last:         q.To.AddDate(0, 0, -1).Format("2 January 2006")},
+	})
+}
+
+func (h *handlers) caseloadExport(w http.ResponseWriter, r *http.Request) {
+	q, f := h.parse(r.URL.Query())
+	if !f.Valid() {
+		h.srv.Error(w, r, http.StatusBadRequest)
+		return
+	}
+	ctx := r.Context()
+	th, err := Threshold(ctx, h.srv.DB)
+	if err != nil {
+		h.srv.ServerError(w, r, err)
+		return
+	}
+	var t TextTable
+	which := "caseload"
+	if r.URL.Query().Get("table") == "closure" {
+		which = "closure"
+		cl, err := CountClosure(ctx, h.srv.DB, q.From, q.To, th)
+		if err != nil {
+			h.srv.ServerError(w, r, err)
+			return
+		}
+		t = cl.Table(th)
+	} else {
+		load, err := CountCaseload(ctx, h.srv.DB, q.From, q.To, th)
+		if err != nil {
+			h.srv.ServerError(w, r, err)
+			return
+		}
+		t = load.Table(th)
+	}
+	name := fmt.Sprintf("psu-%s-%s-to-%s.csv", which, q.From.Format("2006-01-02"), q.To.AddDate(0, 0, -1).Format("2006-01-02"))
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("Cache-Control", "no-store")
+	_ = WriteTextCSV(w, t)
+}
