@@ -25,6 +25,7 @@ import (
 	"github.com/psu-project/psu/internal/directory"
 	"github.com/psu-project/psu/internal/directory/editor"
 	"github.com/psu-project/psu/internal/eligibility"
+	"github.com/psu-project/psu/internal/feedback"
 	"github.com/psu-project/psu/internal/mail"
 	"github.com/psu-project/psu/internal/pages"
 	"github.com/psu-project/psu/internal/plans"
@@ -180,6 +181,9 @@ func build(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logge
 		}}}
 	shares := &sharing.Store{DB: db, Sealer: sealer, Cases: a.Cases, Plans: a.plans, Outbox: a.Outbox, BaseURL: cfg.BaseURL.String()}
 	if err := sharing.Register(srv, shares, ledger, a.limiter); err != nil {
+		return nil, err
+	}
+	if err := feedback.Register(srv, &feedback.Store{DB: db, Sealer: sealer}, a.limiter); err != nil {
 		return nil, err
 	}
 	portalStore := &portal.Store{DB: db, Sealer: sealer, Cases: a.Cases, Appointments: a.Appointments, Plans: a.plans, Sharing: shares,

@@ -11,6 +11,7 @@ import (
 	"github.com/psu-project/psu/internal/audit"
 	"github.com/psu-project/psu/internal/cases"
 	"github.com/psu-project/psu/internal/consent"
+	"github.com/psu-project/psu/internal/feedback"
 	"github.com/psu-project/psu/internal/mail"
 	"github.com/psu-project/psu/internal/seal"
 	"github.com/psu-project/psu/internal/settings"
@@ -32,7 +33,7 @@ const (
 
 // FeedbackRoute is the feedback form (the portal's). Until this build
 // serves it, requests wait in the queue rather than link nowhere.
-const FeedbackRoute = "/feedback/{token}"
+const FeedbackRoute = feedback.Route
 
 // EventFeedback is the timeline entry of a feedback request queued or sent.
 const EventFeedback = "feedback"

@@ -117,11 +117,6 @@ func Register(srv *web.Server, gate *cases.Gate, s *Store, ledger *consent.Ledge
 	r.Handle("GET /portal/my-data/psu-my-data.zip", web.Client, h.myDataZip)
 	r.Handle("POST /portal/my-data/erase", web.Client, h.askErasure)
 
-	// Feedback, by the link e-mailed after support ended.
-	r.Handle("GET /feedback/{token}", web.Public, h.feedbackForm)
-	r.Handle("POST /feedback/{token}", web.Public, h.giveFeedback)
-	r.Handle("GET /feedback-sent", web.Public, h.feedbackSent)
-
 	// Staff, on the case page.
 	r.Handle("POST /cases/{ref}/portal/authenticator/remove", web.Adviser, h.removeAuthenticator)
 

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/psu-project/psu/internal/cases"
-	"github.com/psu-project/psu/internal/portal"
+	"github.com/psu-project/psu/internal/feedback"
 	"github.com/psu-project/psu/internal/store"
 )
 
@@ -31,18 +31,18 @@ func (w *writer) writeFeedback(ctx context.Context, tx *store.Tx, cs []*cases.Ca
 		if sent.Add(48 * time.Hour).After(w.now) {
 			continue
 		}
-		var fb *portal.Feedback
+		var fb *feedback.Answers
 		if !w.nth("feedback-unanswered", 3) {
-			fb = &portal.Feedback{
-				Helpful:   portal.FeedbackHelpful[[]int{0, 0, 1, 0, 1, 2, 0, 3, 1, 4}[i%10]].Value,
-				Changed:   []string{portal.FeedbackChanged[i%len(portal.FeedbackChanged)].Value},
-				Recommend: portal.FeedbackRecommend[[]int{0, 0, 0, 1, 0, 2}[i%6]].Value,
+			fb = &feedback.Answers{
+				Helpful:   feedback.Helpful[[]int{0, 0, 1, 0, 1, 2, 0, 3, 1, 4}[i%10]].Value,
+				Changed:   []string{feedback.Changed[i%len(feedback.Changed)].Value},
+				Recommend: feedback.Recommend[[]int{0, 0, 0, 1, 0, 2}[i%6]].Value,
 			}
 			if i%3 == 0 {
 				fb.Comments = demoComments[i%len(demoComments)]
 			}
 		}
-		if err := portal.SeedFeedback(ctx, tx, w.sealer, c.ID, sent, fb); err != nil {
+		if err := feedback.Seed(ctx, tx, w.sealer, c.ID, sent, fb); err != nil {
 			return err
 		}
 	}

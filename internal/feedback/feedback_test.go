@@ -1,4 +1,4 @@
-package portal_test
+package feedback_test
 
 import (
 	"bytes"
@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/psu-project/psu/internal/apptest"
+	"github.com/psu-project/psu/internal/cases"
 	"github.com/psu-project/psu/internal/seal"
 	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/store/storetest"
@@ -20,7 +21,15 @@ import (
 // the worker would have, and returns its link.
 func feedbackLink(t *testing.T, in *apptest.Instance, email string, sentAgo time.Duration) string {
 	t.Helper()
-	c := applied(t, in, email, true, true)
+	var c *cases.Case
+	if err := in.App.DB.Tx(context.Background(), func(tx *store.Tx) error {
+		var err error
+		c, err = in.App.Cases.Arrive(context.Background(), tx, cases.Arrival{ApplicationID: store.NewID(), Reference: "PSU-" + strings.ToUpper(store.NewID()[24:]),
+			SubmittedAt: store.Now(), Email: email, Name: "Fay Feedback", ConsentCaseEmail: true, ConsentFollowUp: true})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
 	tok := store.NewID() + store.NewID()
 	now := time.Now().UTC()
 	if _, err := in.App.DB.ExecContext(context.Background(), `INSERT INTO feedback_requests (case_id, due_at, created_at, sent_at, token_hash)
@@ -28,6 +37,13 @@ func feedbackLink(t *testing.T, in *apptest.Instance, email string, sentAgo time
 		t.Fatal(err)
 	}
 	return "/feedback/" + tok
+}
+
+func expect(t *testing.T, what string, res apptest.Response, status int, location string) {
+	t.Helper()
+	if res.StatusCode != status || (location != "" && res.Header.Get("Location") != location) {
+		t.Fatalf("%s: %d %q, want %d %q\n%s", what, res.StatusCode, res.Header.Get("Location"), status, location, res.Body)
+	}
 }
 
 // The feedback link opens a short form without signing in; a missing
