@@ -183,7 +183,8 @@ func build(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logge
 	if err := sharing.Register(srv, shares, ledger, a.limiter); err != nil {
 		return nil, err
 	}
-	if err := feedback.Register(srv, &feedback.Store{DB: db, Sealer: sealer}, a.limiter); err != nil {
+	feedbackStore := &feedback.Store{DB: db, Sealer: sealer}
+	if err := feedback.Register(srv, feedbackStore, a.limiter); err != nil {
 		return nil, err
 	}
 	portalStore := &portal.Store{DB: db, Sealer: sealer, Cases: a.Cases, Appointments: a.Appointments, Plans: a.plans, Sharing: shares,
@@ -194,7 +195,7 @@ func build(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logge
 	if err := settings.Register(srv, a.Cases.RecomputeTargets); err != nil {
 		return nil, err
 	}
-	if err := reports.Register(srv); err != nil {
+	if err := reports.Register(srv, feedbackStore); err != nil {
 		return nil, err
 	}
 	demo, err := settings.Get(ctx, db, "demo", "")

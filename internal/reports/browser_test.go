@@ -61,6 +61,11 @@ func TestReportsInChromium(t *testing.T) {
 			t.Fatalf("caseload: %q", got)
 		}
 		tab.Axe()
+		tab.Visit(in.URL + "/reports/feedback")
+		if got := tab.Text("h1"); got != "Feedback from trainees" {
+			t.Fatalf("feedback: %q", got)
+		}
+		tab.Axe()
 		for _, per := range []string{"month", "adviser"} {
 			tab.Visit(in.URL + "/reports/targets?per=" + per)
 			if got := tab.Text("h1"); got != "Targets" {

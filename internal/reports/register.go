@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/psu-project/psu/internal/feedback"
 	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/web"
 )
@@ -16,13 +17,14 @@ import (
 var templates embed.FS
 
 type handlers struct {
-	srv *web.Server
-	now func() time.Time
+	srv      *web.Server
+	feedback *feedback.Store
+	now      func() time.Time
 }
 
-// Register adds /reports and its CSV export to srv, for triage leads and
-// administrators.
-func Register(srv *web.Server) error {
+// Register adds /reports and its CSV exports to srv, for triage leads and
+// administrators; fb gives the leads the feedback's comments.
+func Register(srv *web.Server, fb *feedback.Store) error {
 	sub, err := fs.Sub(templates, "templates")
 	if err != nil {
 		return err
@@ -30,13 +32,15 @@ func Register(srv *web.Server) error {
 	if err := srv.AddPages("reports", sub); err != nil {
 		return err
 	}
-	h := &handlers{srv: srv, now: store.Now}
+	h := &handlers{srv: srv, feedback: fb, now: store.Now}
 	srv.Router.Handle("GET /reports", web.Reports, h.show)
 	srv.Router.Handle("GET /reports/export.csv", web.Reports, h.export)
 	srv.Router.Handle("GET /reports/targets", web.Reports, h.targets)
 	srv.Router.Handle("GET /reports/targets/export.csv", web.Reports, h.targetsExport)
 	srv.Router.Handle("GET /reports/caseload", web.Reports, h.caseload)
 	srv.Router.Handle("GET /reports/caseload/export.csv", web.Reports, h.caseloadExport)
+	srv.Router.Handle("GET /reports/feedback", web.Reports, h.feedbackReport)
+	srv.Router.Handle("GET /reports/feedback/export.csv", web.Reports, h.feedbackExport)
 	srv.Router.Handle("GET /reports/threshold", web.Administrator, h.thresholdForm)
 	srv.Router.Handle("POST /reports/threshold", web.Administrator, h.saveThreshold)
 	return nil
