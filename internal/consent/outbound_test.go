@@ -199,7 +199,8 @@ func TestOutboundPaths(t *testing.T) {
 		t.Log(p)
 	}
 	for _, want := range []string{"internal/cases/outcomes.go", "internal/appointments/mail.go", "internal/plans/feedback.go",
-		"internal/portal/share_store.go (*Store).Share needs ShareSummary", "internal/portal/share_store.go (*Store).SendCode"} {
+		"internal/sharing/store.go (*Store).Share needs ShareSummary", "internal/sharing/store.go (*Store).SendCode needs ShareSummary",
+		"internal/portal/referrer.go (*Store).TellReferrer needs TellReferrer"} {
 		if !strings.Contains(strings.Join(paths, "\n"), want) {
 			t.Errorf("no consent.Mail call in %s: the trainee's mail there must go through the ledger", want)
 		}
