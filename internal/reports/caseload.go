@@ -103,7 +103,7 @@ type Closure struct {
 // CountClosure measures cases closed in [from, to).
 func CountClosure(ctx context.Context, q store.Querier, from, to time.Time, threshold int) (Closure, error) {
 	e := q.Engine()
-	rows, err := q.QueryContext(ctx, `SELECT `+month(e, "c.closed_at")+`, `+days(e, "c.opened_at", "c.closed_at")+`, COUNT(*) FROM cases c
+	rows, err := q.QueryContext(ctx, `SELECT `+month(e, "c.closed_at")+`, `+tenths(e, "c.opened_at", "c.closed_at")+`, COUNT(*) FROM cases c
 		WHERE c.closed_at IS NOT NULL AND c.status = 'closed' AND c.closed_at >= ? AND c.closed_at < ?
 		GROUP BY 1, 2`, from.UTC(), to.UTC())
 	if err != nil {
@@ -114,11 +114,12 @@ func CountClosure(ctx context.Context, q store.Querier, from, to time.Time, thre
 	var all group
 	for rows.Next() {
 		var m string
-		var d float64
+		var t int64
 		var k int
-		if err := rows.Scan(&m, &d, &k); err != nil {
+		if err := rows.Scan(&m, &t, &k); err != nil {
 			return Closure{}, err
 		}
+		d := float64(t) / 10
 		g := byMonth[m]
 		if g == nil {
 			g = &group{}

@@ -86,6 +86,11 @@ func (h *handlers) parse(v url.Values) (query, *web.Form) {
 	default:
 		q.From, q.To = from, to
 	}
+	// Whole months only: two ranges a day apart would otherwise give away,
+	// by their difference, the few cases of that one day.
+	q.From = time.Date(q.From.Year(), q.From.Month(), 1, 0, 0, 0, 0, time.UTC)
+	last := q.To.AddDate(0, 0, -1)
+	q.To = time.Date(last.Year(), last.Month()+1, 1, 0, 0, 0, 0, time.UTC)
 	if !f.Valid() {
 		return q, f
 	}

@@ -25,12 +25,13 @@ type Target struct {
 	inner func(e store.Engine) string
 }
 
-// days is the SQL for the days from a to b, to one decimal place.
-func days(e store.Engine, a, b string) string {
+// tenths is the SQL for the days from a to b in whole tenths of a day,
+// rounded half up (integers group and sort faster than ROUND's reals).
+func tenths(e store.Engine, a, b string) string {
 	if e == store.Postgres {
-		return "CAST(ROUND(CAST(EXTRACT(EPOCH FROM (" + b + " - " + a + ")) / 86400.0 AS numeric), 1) AS DOUBLE PRECISION)"
+		return "CAST(FLOOR(EXTRACT(EPOCH FROM (" + b + " - " + a + ")) / 8640.0 + 0.5) AS INTEGER)"
 	}
-	return "ROUND(julianday(" + b + ") - julianday(" + a + "), 1)"
+	return "CAST((julianday(" + b + ") - julianday(" + a + ")) * 10 + 0.5 AS INTEGER)"
 }
 
 // month is the SQL for the month of t, as 2006-01.
@@ -69,14 +70,14 @@ func jd(e store.Engine, t string) string {
 var Targets = []Target{
 	{"response", "First response within 14 days", "the application arrived", "the trainee was first contacted", 14,
 		func(e store.Engine) string {
+			// Times the application wrote compare as text on SQLite.
 			return `SELECT c.assigned_to AS a, c.submitted_at AS s, c.responded_at AS e, c.status AS st,
 				CASE WHEN c.responded_at IS NULL THEN 0
-					WHEN c.response_due IS NOT NULL THEN CASE WHEN ` + jd(e, "c.responded_at") + ` <= ` + jd(e, "c.response_due") + ` THEN 1 ELSE 0 END
+					WHEN c.response_due IS NOT NULL THEN CASE WHEN c.responded_at <= c.response_due THEN 1 ELSE 0 END
 					WHEN ` + jd(e, "c.responded_at") + ` <= ` + addDays(e, "c.submitted_at", 14) + ` THEN 1 ELSE 0 END AS met
 			FROM cases c
 			WHERE c.status <> 'merged' AND c.submitted_at >= ? AND c.submitted_at < ?
-				AND (c.responded_at IS NOT NULL OR (c.clock_paused_at IS NULL
-					AND ` + jd(e, "COALESCE(c.response_due, "+addDays(e, "c.submitted_at", 14)+")") + ` < ` + jd(e, "?") + `))`
+				AND (c.responded_at IS NOT NULL OR (c.clock_paused_at IS NULL AND c.response_due < ?))`
 		}},
 	{"appointment", "Appointment within 2 weeks of first contact", "the trainee was first contacted", "their first appointment", 14,
 		func(e store.Engine) string {
@@ -106,7 +107,7 @@ func (tg Target) query(e store.Engine, per Per) string {
 	if per.Slug == "month" {
 		key = month(e, "s")
 	}
-	return `SELECT ` + key + `, met, ` + days(e, "s", "e") + `, COUNT(*) FROM (` + tg.inner(e) + `) y
+	return `SELECT ` + key + `, met, ` + tenths(e, "s", "e") + `, COUNT(*) FROM (` + tg.inner(e) + `) y
 		WHERE e IS NOT NULL OR st NOT IN ('closed', 'withdrawn', 'not_eligible')
 		GROUP BY 1, 2, 3`
 }
@@ -205,13 +206,14 @@ func CountTarget(ctx context.Context, q store.Querier, tg Target, per Per, from,
 	for rows.Next() {
 		var key string
 		var met, k int
-		var d sql.NullFloat64
+		var d sql.NullInt64
 		if err := rows.Scan(&key, &met, &d, &k); err != nil {
 			return TargetTable{}, err
 		}
 		var dp *float64
 		if d.Valid {
-			dp = &d.Float64
+			f := float64(d.Int64) / 10
+			dp = &f
 		}
 		g := groups[key]
 		if g == nil {

@@ -75,6 +75,16 @@ func TestReportsPageAndExport(t *testing.T) {
 				if got != want {
 					t.Errorf("export\n got %s\nwant %s", got, want)
 				}
+				// A range of days counts whole months: moving it by a day
+				// gives nothing away.
+				for _, days := range []string{"from=2026-05-13&to=2026-05-13", "from=2026-05-02&to=2026-05-30"} {
+					if day := c.Get("/reports/export.csv?by=programme&" + days); day.Body != ex.Body {
+						t.Errorf("%s: export differs from the whole month's", days)
+					}
+				}
+				if page := c.Get("/reports?by=programme&from=2026-05-13&to=2026-05-20"); !strings.Contains(page.Body, `value="2026-05-01"`) || !strings.Contains(page.Body, `value="2026-05-31"`) {
+					t.Error("the range shown is not the whole month")
+				}
 				bad := c.Get("/reports?from=31/05/2026&to=2026-05-01")
 				if bad.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(bad.Body, "Enter the first day as a date") || !strings.Contains(bad.Body, "31/05/2026") {
 					t.Errorf("bad date: %d", bad.StatusCode)
