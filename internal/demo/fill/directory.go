@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/psu-project/psu/internal/audit"
 	"github.com/psu-project/psu/internal/directory"
 	"github.com/psu-project/psu/internal/directory/seed"
 	"github.com/psu-project/psu/internal/seal"
@@ -90,6 +91,9 @@ func fillDirectory(ctx context.Context, db *store.DB, sealer *seal.Sealer, now t
 			at := now.AddDate(0, 0, -r.daysAgo).UTC()
 			if _, err := tx.ExecContext(ctx, `UPDATE dir_reports SET created_at = ? WHERE id = ?`, at, id); err != nil {
 				return fmt.Errorf("demo: date a report: %w", err)
+			}
+			if err := audit.Record(ctx, tx, audit.Event{Action: "directory.report_submitted", TargetType: "dir_report", TargetID: id, Detail: r.problem}); err != nil {
+				return err
 			}
 		}
 		return nil
