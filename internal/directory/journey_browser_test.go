@@ -84,6 +84,11 @@ func TestEditorJourneyInChromium(t *testing.T) {
 					if got := tab.Text(".psu-editor-diff"); !strings.Contains(got, mode.newNumber) {
 						t.Errorf("the draft's changes, with the number grouped: %q", got)
 					}
+					// The crisis card on every page gives the old number
+					// too: the editor is told that publishing leaves it.
+					if got := tab.Text("#help-card"); !strings.Contains(got, oldNumber) || !strings.Contains(got, "does not change it") {
+						t.Errorf("the draft does not warn about the help card: %q", got)
+					}
 					tab.Axe()
 					tab.Click("#publish")
 					if tab.URL() != reportURL {
