@@ -110,7 +110,11 @@ func (s *Service) firstAdmin(w http.ResponseWriter, r *http.Request) {
 			adminExists = true // commit: the link is spent
 			return nil
 		}
-		if u, err = CreateUser(ctx, tx, s.argon, email, f.Get("name"), []web.Role{web.RoleAdministrator}, password); err != nil {
+		// The first administrator also keeps the support directory until
+		// they hand that to someone else on /admin/staff: the unit's
+		// directory needs someone who can correct it from the first day.
+		roles := []web.Role{web.RoleAdministrator, web.RoleDirectoryEditor}
+		if u, err = CreateUser(ctx, tx, s.argon, email, f.Get("name"), roles, password); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Event{ActorID: u.ID, ActorRole: u.Roles.String(), Action: "auth.first_admin_created", TargetType: "user", TargetID: u.ID})

@@ -129,6 +129,11 @@ func TestFirstAdminLinkWithOnlyAdvisers(t *testing.T) {
 			if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/sign-in/set-up-2fa" {
 				t.Fatalf("create: %d %s", res.StatusCode, res.Header.Get("Location"))
 			}
+			// The first administrator also keeps the directory.
+			if n := count(t, in.App.DB, `SELECT COUNT(*) FROM user_roles r JOIN users u ON u.id = r.user_id
+				WHERE u.email = ? AND r.role IN ('administrator', 'directory_editor')`, "grace@example.nhs.uk"); n != 2 {
+				t.Errorf("the first administrator holds %d of administrator and directory editor, want both", n)
+			}
 		})
 	}
 }

@@ -79,6 +79,9 @@ func TestEditorFixesAReportedListing(t *testing.T) {
 		}
 		draft := c.Get(res.Header.Get("Location"))
 		expect(t, "draft", draft, 200, "What publishing changes: 1 field", "Description", canary, "Publish")
+		if strings.Contains(draft.Body, `id="help-card"`) {
+			t.Error("a draft that keeps the number warns that the help card gives it")
+		}
 		for what, body := range map[string]string{
 			"the service page":   public.Get("/services/" + id).Body,
 			"the search":         public.Get("/services?q=colleagues+can+call").Body,

@@ -3,7 +3,8 @@
 // demo): staff accounts that can sign in, and cases of every status and
 // every state of the first-response clock, arriving over the last twelve
 // months, with their applications, documents, referrers' notices, notes,
-// conflicts of interest and restrictions. Everything is written by the
+// conflicts of interest and restrictions; and, in the shipped directory,
+// problem reports from the public and services due for review. Everything is written by the
 // same code real use writes with (internal/cases and internal/application
 // seeding), sealed as real data is, so the queue, case pages, search and
 // downloads work on it; and the database is marked a demo (internal/demo).
@@ -150,6 +151,9 @@ func Run(ctx context.Context, db *store.DB, sealer *seal.Sealer, opts Options) (
 		return settings.Set(ctx, tx, demo.Key, "true", "")
 	})
 	if err != nil {
+		return Result{}, err
+	}
+	if err := fillDirectory(ctx, db, sealer, opts.Now); err != nil {
 		return Result{}, err
 	}
 

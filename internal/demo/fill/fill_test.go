@@ -10,6 +10,7 @@ import (
 
 	"github.com/psu-project/psu/internal/auth"
 	"github.com/psu-project/psu/internal/cases"
+	"github.com/psu-project/psu/internal/directory"
 	"github.com/psu-project/psu/internal/eligibility"
 	"github.com/psu-project/psu/internal/plans"
 	"github.com/psu-project/psu/internal/seal"
@@ -115,6 +116,48 @@ func TestRunTellsOnlyPossibleStories(t *testing.T) {
 		store.Scan(db.QueryRowContext(ctx, `SELECT COUNT(*) FROM cases WHERE outcome = ?`, RareOutcome), &rare)
 		if formula < 5 || rare < 1 || rare > MaxRare {
 			t.Errorf("%d cases closed with %q (want 5 or more), %d with %q (want 1 to %d)", formula, FormulaOutcome, rare, RareOutcome, MaxRare)
+		}
+		// The directory editor has work: open problem reports about shipped
+		// services, one from a reporter who asked to hear back, and services
+		// not checked for the default six months of review.
+		reports, err := directory.Reports(ctx, db, sl, directory.ReportOpen)
+		if err != nil {
+			t.Fatal(err)
+		}
+		contacts := 0
+		for _, r := range reports {
+			if e, err := directory.LoadEntry(ctx, db, r.ServiceID); err != nil || e.State != directory.StateShown || e.Name != r.ServiceName {
+				t.Errorf("a demo report about %q, not a shown service of the directory: %+v %v", r.ServiceName, e, err)
+			}
+			if r.Details == "" || time.Since(r.CreatedAt) < 12*time.Hour {
+				t.Errorf("a demo report about %q says nothing or came just now: %+v", r.ServiceName, r)
+			}
+			if r.HasContact {
+				contacts++
+			}
+		}
+		if len(reports) < 3 || contacts != 1 {
+			t.Errorf("%d open problem reports, %d with a contact; want at least 3, one with a contact", len(reports), contacts)
+		}
+		var contact []byte
+		store.Scan(db.QueryRowContext(ctx, `SELECT contact FROM dir_reports WHERE contact IS NOT NULL`), &contact)
+		if bytes.Contains(contact, []byte("example.org")) {
+			t.Error("the demo reporter's address is not sealed")
+		}
+		due, err := directory.DueForReview(ctx, db, time.Now().AddDate(0, -6, 0).Format(time.DateOnly), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(due) < 3 {
+			t.Errorf("%d services due for review, want at least 3", len(due))
+		}
+		for _, e := range due {
+			if e.Edited {
+				t.Errorf("%s counts as edited in the editor, so an import would need --force", e.Name)
+			}
+		}
+		if n, err := directory.CountDueForReview(ctx, db, time.Now().AddDate(-2, 0, 0).Format(time.DateOnly)); err != nil || n != 0 {
+			t.Errorf("%d services not checked for two years (%v): the demo made too many due", n, err)
 		}
 		// Plans signpost services of the shipped directory.
 		var signposted int

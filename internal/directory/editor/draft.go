@@ -7,6 +7,7 @@ import (
 
 	"github.com/psu-project/psu/internal/audit"
 	"github.com/psu-project/psu/internal/directory"
+	"github.com/psu-project/psu/internal/directory/hsds"
 	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/web"
 )
@@ -32,6 +33,10 @@ type draftPage struct {
 	Base        int // the version published now, which publishing replaces
 	Report      string
 	PublicURL   string
+	// HelpCard are numbers of this service that the "Help at any time"
+	// card on every public page gives, which the draft changes or takes
+	// away: publishing does not change the card.
+	HelpCard []string
 }
 
 // draftView compares e's draft with what is published.
@@ -59,6 +64,9 @@ func (h *handlers) draftView(r *http.Request, e *entry, ch *choices) (draftPage,
 	}
 	if p.New {
 		p.BeforeLabel = "Before (a new listing)"
+	}
+	if e.published() && e.Published.Service != nil && rec.Service != nil {
+		p.HelpCard = helpCardChanges(e.Published.Service.Phones, rec.Service.Phones, d.State)
 	}
 	if p.Problems, err = directory.CheckRecord(ctx, h.db, e.ID, rec, d.State); err != nil {
 		return p, err
@@ -246,4 +254,26 @@ func (h *handlers) discard(w http.ResponseWriter, r *http.Request) {
 	}
 	h.flash(r, "The draft was discarded. The listing stays as it was published.")
 	http.Redirect(w, r, entryURL(e.ID), http.StatusSeeOther)
+}
+
+// helpCardChanges lists the published numbers the "Help at any time" card
+// also gives that the draft no longer shows: changed, removed, or the
+// listing hidden or deleted.
+func helpCardChanges(published, draft []hsds.Phone, state string) []string {
+	var out []string
+	for _, ph := range published {
+		if !web.OnHelpCard(ph.Number) {
+			continue
+		}
+		kept := false
+		for _, n := range draft {
+			if state == directory.StateShown && web.TelHref(n.Number) == web.TelHref(ph.Number) {
+				kept = true
+			}
+		}
+		if !kept {
+			out = append(out, ph.Number)
+		}
+	}
+	return out
 }
