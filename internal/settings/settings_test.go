@@ -563,6 +563,11 @@ func TestAdministratorSetsTheUnitsDetails(t *testing.T) {
 				t.Errorf("the contact page lacks %q", want)
 			}
 		}
+		for _, page := range []string{"/who-can-apply", "/referrers", "/referrers/notify"} {
+			if body := visitor.Get(page).Body; !strings.Contains(body, `href="tel:02079460000"`) || strings.Contains(body, `href="tel:02078663271"`) {
+				t.Errorf("%s does not offer the unit's new phone number", page)
+			}
+		}
 		privacy := visitor.Get("/privacy").Body
 		for _, want := range []string{"The Example Professional Support Unit is responsible", "dpo@example.org"} {
 			if !strings.Contains(privacy, want) {

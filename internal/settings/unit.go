@@ -171,3 +171,9 @@ func (h *handlers) saveUnit(w http.ResponseWriter, r *http.Request) {
 	h.srv.Sessions.Put(ctx, keyFlash, "The unit's details are saved. The contact, privacy and accessibility pages show them now.")
 	http.Redirect(w, r, "/admin/settings", http.StatusSeeOther)
 }
+
+// UnitPhone reads the unit's phone number, as the pages that offer a call
+// show it.
+func UnitPhone(ctx context.Context, q store.Querier) (string, error) {
+	return Get(ctx, q, KeyUnitPhone, DefaultPhone)
+}
