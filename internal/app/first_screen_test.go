@@ -25,6 +25,7 @@ var publicPages = map[string]string{
 	"GET /apply/sent":                     "/apply/sent",
 	"GET /confidentiality":                "/confidentiality",
 	"GET /contact":                        "/contact",
+	"GET /cookies":                        "/cookies",
 	"GET /eligibility":                    "/eligibility",
 	"GET /eligibility/{question}":         "/eligibility/region",
 	"GET /eligibility/result":             "/eligibility/result",

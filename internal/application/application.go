@@ -291,31 +291,40 @@ func (h *handlers) setFlash(ctx context.Context, code, arg string) {
 	h.srv.Sessions.Put(ctx, keyFlash, code+"|"+arg)
 }
 
+// flashMessage is a one-off message: Success when it confirms what the
+// person just did (shown in the NHS.UK success style), otherwise
+// information they need.
+type flashMessage struct {
+	Text    string
+	Success bool
+}
+
 // flash returns the waiting message, worded for draft d (which may be nil),
-// and forgets it.
-func (h *handlers) flash(ctx context.Context, d *Draft) string {
+// and forgets it; nil when there is none.
+func (h *handlers) flash(ctx context.Context, d *Draft) *flashMessage {
 	code, arg, _ := strings.Cut(h.srv.Sessions.PopString(ctx, keyFlash), "|")
 	email := ""
 	if d != nil {
 		email = d.Email
 	}
+	done := func(text string) *flashMessage { return &flashMessage{Text: text, Success: true} }
 	switch code {
 	case flashNotFound:
-		return "We could not find your application. Applications that are not sent are deleted 30 days after they were last saved. You can start again."
+		return &flashMessage{Text: "We could not find your application. Applications that are not sent are deleted 30 days after they were last saved. You can start again."}
 	case flashLinkSent:
-		return "We have sent a link to " + email + ". Open it to confirm your e-mail address. You can carry on with your application in the meantime."
+		return done("We have sent a link to " + email + ". Open it to confirm your e-mail address. You can carry on with your application in the meantime.")
 	case flashLinkResent:
-		return "We have sent a new link to " + email + "."
+		return done("We have sent a new link to " + email + ".")
 	case flashLinkWait:
-		return "We saved your e-mail address, but we have already sent several links in the last hour, so we have not sent another. You can carry on, and ask for a new link in " + arg + " from the \"Save and come back later\" page."
+		return &flashMessage{Text: "We saved your e-mail address, but we have already sent several links in the last hour, so we have not sent another. You can carry on, and ask for a new link in " + arg + " from the \"Save and come back later\" page."}
 	case flashUploaded:
-		return "Your document has been uploaded."
+		return done("Your document has been uploaded.")
 	case flashRemoved:
-		return "The document has been removed."
+		return done("The document has been removed.")
 	case flashWelcome:
-		return "Welcome back. Your e-mail address is confirmed, and your answers are as you left them."
+		return done("Welcome back. Your e-mail address is confirmed, and your answers are as you left them.")
 	}
-	return ""
+	return nil
 }
 
 func (h *handlers) clientIP(r *http.Request) string {

@@ -153,7 +153,6 @@ func TestApplyInTheBrowser(t *testing.T) {
 			tab.Click("#continue")
 
 			r.page("/apply/arcp")
-			tab.Check("#had_arcp")
 			tab.Fill("#arcp_date", "15")
 			tab.Fill("#arcp_date-month", "6")
 			tab.Fill("#arcp_date-year", "2026")

@@ -59,7 +59,7 @@ type cyaView struct {
 	Action      string
 	ResendTo    string
 	Back        string
-	Flash       string
+	Flash       *flashMessage
 }
 
 func (h *handlers) renderCheckAnswers(w http.ResponseWriter, r *http.Request, status int, d *Draft, f *web.Form) {

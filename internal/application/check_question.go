@@ -81,7 +81,7 @@ func (h *handlers) renderQuestion(w http.ResponseWriter, r *http.Request, status
 	h.srv.Render(w, r, status, "application/question.html", web.Page{Title: q.Title, Form: f, Data: struct {
 		Field         *fieldView
 		Action, Back  string
-		Flash         string
+		Flash         *flashMessage
 		First, Return bool
 	}{v.Heading("answer"), action, back, h.flash(r.Context(), d), q.Name == qs[0], ret}})
 }

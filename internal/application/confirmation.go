@@ -3,6 +3,7 @@ package application
 import (
 	"net/http"
 
+	"github.com/psu-project/psu/internal/settings"
 	"github.com/psu-project/psu/internal/web"
 )
 
@@ -20,10 +21,15 @@ func (h *handlers) confirmation(w http.ResponseWriter, r *http.Request) {
 		h.srv.ServerError(w, r, err)
 		return
 	}
+	phone, err := settings.UnitPhone(r.Context(), h.srv.DB)
+	if err != nil {
+		h.srv.ServerError(w, r, err)
+		return
+	}
 	h.srv.Render(w, r, http.StatusOK, "application/confirmation.html", web.Page{Title: "Application sent", Data: struct {
 		Reference string
 		Due       string
 		Email     string
 		Phone     string
-	}{a.Reference, a.FirstResponseDue.In(london).Format("Monday 2 January 2006"), a.Email, unitPhone}})
+	}{a.Reference, a.FirstResponseDue.In(london).Format("Monday 2 January 2006"), a.Email, phone}})
 }

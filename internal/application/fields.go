@@ -31,6 +31,7 @@ const (
 // JavaScript they are always shown.
 type option struct {
 	Value, Label, Hint, Reveal string
+	Divider                    bool // an "or" above this answer: it sets the others aside
 }
 
 // field describes one question on a page.

@@ -60,7 +60,7 @@ func applicationPages() []page {
 		{"/apply/concerns", url.Values{"concern": {"exams", "mental-health"}}, "/apply/in-your-words"},
 		{"/apply/in-your-words", url.Values{"situation": {secrets.Situation}, "hopes": {secrets.Hopes}}, "/apply/exams"},
 		{"/apply/exams", url.Values{"exam_name": {"MRCPsych"}, "exam_part": {"Paper A"}, "exam_attempts": {"2"}}, "/apply/arcp"},
-		{"/apply/arcp", url.Values{"had_arcp": {"yes"}, "arcp_date-day": {"15"}, "arcp_date-month": {"6"}, "arcp_date-year": {"2026"}, "arcp_outcome": {"3"}}, "/apply/complaints"},
+		{"/apply/arcp", url.Values{"arcp_date-day": {"15"}, "arcp_date-month": {"6"}, "arcp_date-year": {"2026"}, "arcp_outcome": {"3"}}, "/apply/complaints"},
 		{"/apply/complaints", url.Values{"proceedings": {"current"}, "proceedings_detail_current": {secrets.Proceedings}}, "/apply/health"},
 		{"/apply/health", url.Values{"health": {"yes"}, "health_detail": {secrets.Health}}, "/apply/documents"},
 		{"/apply/meeting", url.Values{"meeting_way": {"phone", "zoom"}, "meeting_times": {"Tuesday afternoons"}}, "/apply/consent"},

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/psu-project/psu/internal/eligibility"
+	"github.com/psu-project/psu/internal/settings"
 	"github.com/psu-project/psu/internal/web"
 )
 
@@ -25,6 +26,11 @@ func (h *handlers) notEligible(w http.ResponseWriter, r *http.Request) {
 	}
 	dec := rs.Decide(d.Eligibility)
 	qs := eligibility.QuestionsFor(d.Eligibility)
+	phone, err := settings.UnitPhone(r.Context(), h.srv.DB)
+	if err != nil {
+		h.srv.ServerError(w, r, err)
+		return
+	}
 	h.srv.Render(w, r, http.StatusOK, "application/not_eligible.html", web.Page{
 		Title: "This service is not the right one for you",
 		Data: struct {
@@ -32,6 +38,6 @@ func (h *handlers) notEligible(w http.ResponseWriter, r *http.Request) {
 			Signposts []eligibility.Signpost
 			Back      string
 			Phone     string
-		}{dec.Reasons, dec.Signposts, questionPath(qs[len(qs)-1]), unitPhone},
+		}{dec.Reasons, dec.Signposts, questionPath(qs[len(qs)-1]), phone},
 	})
 }

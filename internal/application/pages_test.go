@@ -103,7 +103,9 @@ func TestEveryPageSaysWhatToFix(t *testing.T) {
 		{"/apply/training", url.Values{"grade": {"ST1"}, "employer": {"Trust"}}, []string{"Enter your training number", "Enter the date your current post started"}},
 		{"/apply/concerns", url.Values{"concern": {"other"}}, []string{"Tell us briefly what else you would like help with"}},
 		{"/apply/in-your-words", url.Values{"situation": {strings.Repeat("a", 5001)}, "hopes": {"x"}}, []string{"What is happening? must be 5,000 characters or fewer. You have 5,001: shorten it by 1 character."}},
-		{"/apply/arcp", url.Values{"had_arcp": {"yes"}, "arcp_date-day": {"1"}, "arcp_date-month": {"1"}, "arcp_date-year": {strconv.Itoa(time.Now().Year() + 1)}}, []string{"must be today or in the past", "Select the outcome of your last ARCP"}},
+		{"/apply/arcp", url.Values{"arcp_date-day": {"1"}, "arcp_date-month": {"1"}, "arcp_date-year": {strconv.Itoa(time.Now().Year() + 1)}}, []string{"must be today or in the past", "Select the outcome of your last ARCP"}},
+		{"/apply/arcp", url.Values{"arcp_outcome": {"none"}, "arcp_date-day": {"1"}, "arcp_date-month": {"1"}, "arcp_date-year": {"2025"}}, []string{"You said you have not had an ARCP yet: clear the date, or select the outcome of your last ARCP"}},
+		{"/apply/arcp", url.Values{"arcp_outcome": {"3"}}, []string{"Enter the date of your last ARCP"}},
 		{"/apply/complaints", url.Values{"proceedings": {"maybe"}}, []string{"Select whether there have been complaints or proceedings"}},
 		{"/apply/meeting", url.Values{"meeting_times": {"Any"}}, []string{"Select at least one way you could meet us", "Any"}},
 		{"/apply/consent", url.Values{"consent_case_email": {"yes"}}, []string{"Select yes if we may e-mail you later", "Confirm that you have read the confidentiality policy"}},
@@ -255,4 +257,31 @@ func TestLimitsExplainThemselvesAndKeepTheDraft(t *testing.T) {
 		t.Fatal(err)
 	}
 	expect(t, "submit later", c.Post("/apply/submit", nil), http.StatusSeeOther, "/apply/sent")
+}
+
+// The ARCP page asks one question with radios, none nested under another
+// answer ("not had one yet" sits below an "or"); a check-answers link goes
+// to it; messages that confirm what the person did are in the success
+// style; the spam trap is hidden from assistive technology.
+func TestARCPSuccessAndSpamTrapMarkup(t *testing.T) {
+	in := apptest.Start(t, store.SQLite)
+	c := in.Client(t)
+	startEligible(t, c)
+	sent := c.Post("/apply/email", url.Values{"email": {secrets.Email}})
+	expect(t, "e-mail", sent, http.StatusSeeOther, "")
+	bodyHas(t, "link sent", c.Get(sent.Header.Get("Location")), "nhsuk-notification-banner--success", `role="alert"`, "Success", "We have sent a link to")
+	page := c.Get("/apply/arcp")
+	if strings.Contains(page.Body, "__conditional") || strings.Count(page.Body, `<fieldset class="nhsuk-fieldset"`) != 2 {
+		t.Errorf("the ARCP page nests a question under an answer:\n%s", page.Body)
+	}
+	bodyHas(t, "ARCP page", page, `<div class="nhsuk-radios__divider">or</div>`, "I have not had an ARCP yet")
+	expect(t, "no ARCP yet", c.Post("/apply/arcp", url.Values{"arcp_outcome": {"none"}}), http.StatusSeeOther, "")
+
+	expect(t, "upload", uploadFile(t, c, "supervisor", secrets.FileName, application.PDF(t, secrets.FileText)), http.StatusSeeOther, "/apply/documents")
+	bodyHas(t, "uploaded", c.Get("/apply/documents"), "nhsuk-notification-banner--success", "Your document has been uploaded.")
+
+	fillAll(t, c)
+	check := c.Get("/apply/check-answers")
+	bodyHas(t, "check answers", check, `<div class="nhsuk-u-visually-hidden" aria-hidden="true">
+        <label for="website">`)
 }

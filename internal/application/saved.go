@@ -10,8 +10,9 @@ import (
 )
 
 type savedView struct {
-	Email, Until, Continue, Flash string
-	Verified                      bool
+	Email, Until, Continue string
+	Flash                  *flashMessage
+	Verified               bool
 }
 
 func (h *handlers) renderSaved(w http.ResponseWriter, r *http.Request, status int, d *Draft, f *web.Form) {

@@ -113,6 +113,9 @@ var arcpOutcomes = []option{
 	{Value: "not-sure", Label: "I am not sure"},
 }
 
+// arcpNone is the answer "I have not had an ARCP yet".
+const arcpNone = "none"
+
 var proceedingsOptions = []option{
 	{Value: "none", Label: "No"},
 	{Value: "past", Label: "Yes, in the past", Reveal: "proceedings_detail"},
@@ -372,31 +375,33 @@ var sections = []*section{
 	{
 		Slug: "arcp", Title: "Your last ARCP",
 		Fields: []field{
-			{Name: "had_arcp", Label: "Have you had an Annual Review of Competence Progression (ARCP)?", Kind: kindRadios, Options: []option{
-				{Value: "yes", Label: "Yes", Reveal: "arcp_date arcp_outcome"},
-				{Value: "no", Label: "No, not yet"},
-			}},
-			{Name: "arcp_date", Label: "Date of your last ARCP", Kind: kindDate, Hint: "For example, 15 6 2026. If you do not know the day, put 1."},
-			{Name: "arcp_outcome", Label: "What was the outcome?", Kind: kindRadios, Options: arcpOutcomes},
+			// One question, not radios nested under "Yes": the outcome,
+			// with "not had one yet" as its last answer, then the date.
+			{Name: "arcp_outcome", Label: "What was the outcome of your last Annual Review of Competence Progression (ARCP)?", Kind: kindRadios,
+				Options: append(slices.Clone(arcpOutcomes), option{Value: arcpNone, Label: "I have not had an ARCP yet", Divider: true})},
+			{Name: "arcp_date", Label: "Date of your last ARCP", Kind: kindDate, Hint: "For example, 15 6 2026. If you do not know the day, put 1. Leave it blank if you have not had an ARCP yet."},
 		},
 		applies: medical,
 		read: func(s *section, r reader, d *Draft, a *Application) {
-			had := r.choice(s.field("had_arcp"), "Select yes if you have had an ARCP")
-			a.ARCP = &ARCP{Had: had == "yes"}
-			if had != "yes" {
+			outcome := r.choice(s.field("arcp_outcome"), "Select the outcome of your last ARCP, \"I am not sure\", or \"I have not had an ARCP yet\"")
+			a.ARCP = &ARCP{Had: outcome != arcpNone}
+			if outcome == arcpNone {
+				if !r.date(s.field("arcp_date"), "the date of your last ARCP", false).IsZero() {
+					r.f.Fail("arcp_date", "You said you have not had an ARCP yet: clear the date, or select the outcome of your last ARCP")
+				}
 				return
 			}
+			a.ARCP.Outcome = outcome
 			a.ARCP.Date = r.date(s.field("arcp_date"), "the date of your last ARCP", true)
 			if a.ARCP.Date.After(r.now) {
 				r.f.Fail("arcp_date", "The date of your last ARCP must be today or in the past")
 			}
-			a.ARCP.Outcome = r.choice(s.field("arcp_outcome"), "Select the outcome of your last ARCP, or \"I am not sure\"")
 		},
 		summary: func(s *section, a *Application) []row {
 			if a.ARCP == nil || !a.ARCP.Had {
-				return []row{{Key: "Last ARCP", Value: "Not had one yet", Field: "had_arcp"}}
+				return []row{{Key: "Last ARCP", Value: "Not had one yet", Field: "arcp_outcome"}}
 			}
-			return []row{{Key: "Last ARCP", Value: longDate(a.ARCP.Date), Field: "had_arcp"},
+			return []row{{Key: "Last ARCP", Value: longDate(a.ARCP.Date), Field: "arcp_date"},
 				{Key: "Outcome", Value: s.field("arcp_outcome").optionLabel(a.ARCP.Outcome), Field: "arcp_outcome"}}
 		},
 	},

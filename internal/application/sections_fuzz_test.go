@@ -49,7 +49,7 @@ func FuzzSectionRead(f *testing.F) {
 		"concerns":      {"concern=exams&concern=other&concern_other=Rota", "concern=nothing"},
 		"in-your-words": {"situation=line+one%0D%0Aline+two&hopes=A+plan", "situation=%ff&hopes=%e2%80"},
 		"exams":         {"exam_name=MRCP&exam_part=Part+1&exam_attempts=2&exam_next-month=6&exam_next-year=2027", "exam_name=x&exam_attempts=-1"},
-		"arcp":          {"had_arcp=yes&arcp_date-day=15&arcp_date-month=6&arcp_date-year=2026&arcp_outcome=10.1", "had_arcp=no"},
+		"arcp":          {"arcp_date-day=15&arcp_date-month=6&arcp_date-year=2026&arcp_outcome=10.1", "arcp_outcome=none"},
 		"complaints":    {"proceedings=current&proceedings_detail_current=Ongoing", "proceedings=past&proceedings_detail=x"},
 		"health":        {"health=yes&health_detail=Asthma&adjustments=Quiet+room", "health=", "health=unknown"},
 		"meeting":       {"meeting_way=phone&meeting_way=zoom&meeting_times=Tuesdays", "meeting_way=carrier-pigeon"},

@@ -11,7 +11,7 @@ import (
 
 type startView struct {
 	Continue string // the page to carry on from, when this browser holds a draft
-	Flash    string
+	Flash    *flashMessage
 }
 
 // startPage explains what applying involves and starts (or continues) a

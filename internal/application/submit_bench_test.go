@@ -24,7 +24,7 @@ func completePages() map[string]url.Values {
 		"concerns":      {"concern": {"exams", "career"}},
 		"in-your-words": {"situation": {string(bytes.Repeat([]byte("What is happening, in some detail. "), 60))}, "hopes": {"A plan for the next exam."}},
 		"exams":         {"exam_name": {"MRCP"}, "exam_attempts": {"2"}},
-		"arcp":          {"had_arcp": {"yes"}, "arcp_date-day": {"15"}, "arcp_date-month": {"6"}, "arcp_date-year": {"2026"}, "arcp_outcome": {"2"}},
+		"arcp":          {"arcp_date-day": {"15"}, "arcp_date-month": {"6"}, "arcp_date-year": {"2026"}, "arcp_outcome": {"2"}},
 		"complaints":    {"proceedings": {"none"}},
 		"health":        {},
 		"meeting":       {"meeting_way": {"phone"}, "meeting_times": {"Tuesdays"}},

@@ -26,7 +26,7 @@ type fieldView struct {
 type choiceView struct {
 	ID, Value, Label, Hint string
 	Name, Type             string
-	Checked                bool
+	Checked, Divider       bool
 	Reveal                 []*fieldView
 }
 
@@ -76,7 +76,7 @@ func (v form) Field(name string) *fieldView {
 		picked := v.f.Values[fd.Name]
 		for i, o := range fd.Options {
 			c := choiceView{ID: fd.Name, Value: o.Value, Label: o.Label, Hint: o.Hint, Name: fd.Name, Type: typ,
-				Checked: slices.Contains(picked, o.Value)}
+				Checked: slices.Contains(picked, o.Value), Divider: o.Divider}
 			if i > 0 {
 				c.ID = fd.Name + "-" + strconv.Itoa(i+1)
 			}
@@ -114,7 +114,7 @@ type pageView struct {
 	Action         string
 	Back           string
 	Return         bool
-	Flash          string
+	Flash          *flashMessage
 	Next           string // documents page: where "Continue" goes
 	Programme      string
 	Region         string

@@ -50,7 +50,7 @@ var pages = map[string]url.Values{
 	"concerns":      {"concern": {"exams"}},
 	"in-your-words": {"situation": {"Backup situation"}, "hopes": {"Backup hopes"}},
 	"exams":         {"exam_name": {"MRCPsych"}, "exam_part": {"Paper A"}, "exam_attempts": {"2"}},
-	"arcp":          {"had_arcp": {"no"}},
+	"arcp":          {"arcp_outcome": {"none"}},
 	"complaints":    {"proceedings": {"none"}},
 	"health":        {"health": {"no"}},
 	"documents":     {},

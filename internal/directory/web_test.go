@@ -231,7 +231,8 @@ func TestReportAProblem(t *testing.T) {
 		id := res.IDs[0]
 		path := "/services/" + id + "/report-a-problem"
 		expect(t, "service page link", c.Get("/services/"+id), 200, `href="`+path+`"`)
-		expect(t, "form", c.Get(path), 200, "Report a problem with this listing", "A phone number is wrong")
+		expect(t, "form", c.Get(path), 200, "Report a problem with this listing", "A phone number is wrong",
+			`data-module="nhsuk-character-count" data-maxlength="2000"`, `id="details-info">You can enter up to 2,000 characters</div>`)
 		expect(t, "nothing chosen", c.Post(path, url.Values{}), 422, "There is a problem", `href="#problem"`, "Choose what is wrong with this listing")
 		expect(t, "other without words", c.Post(path, url.Values{"problem": {"other"}}), 422, "Tell us what is wrong with this listing")
 		long := strings.Repeat("é", 2001)

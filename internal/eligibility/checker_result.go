@@ -4,7 +4,7 @@ import (
 	"net/http"
 
 	"github.com/psu-project/psu/internal/directory"
-	"github.com/psu-project/psu/internal/pages"
+	"github.com/psu-project/psu/internal/settings"
 	"github.com/psu-project/psu/internal/web"
 )
 
@@ -42,7 +42,12 @@ func (s *Service) result(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	data := resultPage{Decision: d, Phone: pages.PSUPhone, Change: questionPath(QuestionRegion)}
+	phone, err := settings.UnitPhone(ctx, s.srv.DB)
+	if err != nil {
+		s.srv.ServerError(w, r, err)
+		return
+	}
+	data := resultPage{Decision: d, Phone: phone, Change: questionPath(QuestionRegion)}
 	if d.Eligible {
 		s.srv.Render(w, r, http.StatusOK, "eligibility/eligible.html", web.Page{Title: "You can apply to the Individual Support Team", Data: data})
 		return

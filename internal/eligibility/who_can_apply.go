@@ -3,7 +3,7 @@ package eligibility
 import (
 	"net/http"
 
-	"github.com/psu-project/psu/internal/pages"
+	"github.com/psu-project/psu/internal/settings"
 	"github.com/psu-project/psu/internal/web"
 )
 
@@ -19,8 +19,13 @@ func (s *Service) whoCanApply(w http.ResponseWriter, r *http.Request) {
 		s.srv.ServerError(w, r, err)
 		return
 	}
+	phone, err := settings.UnitPhone(r.Context(), s.srv.DB)
+	if err != nil {
+		s.srv.ServerError(w, r, err)
+		return
+	}
 	s.srv.Render(w, r, http.StatusOK, "eligibility/who_can_apply.html", web.Page{
 		Title: "Who can apply",
-		Data:  whoPage{Groups: rs.Summary(), Phone: pages.PSUPhone},
+		Data:  whoPage{Groups: rs.Summary(), Phone: phone},
 	})
 }

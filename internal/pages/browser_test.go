@@ -71,7 +71,7 @@ func TestHomePageInChromium(t *testing.T) {
 func TestFooterPagesInChromium(t *testing.T) {
 	in := apptest.Start(t, store.SQLite)
 	tab := webtest.New(t).Tab(t, webtest.NoJS())
-	for _, path := range []string{"/privacy", "/confidentiality", "/accessibility", "/contact", "/sign-in"} {
+	for _, path := range []string{"/privacy", "/confidentiality", "/accessibility", "/contact", "/cookies", "/sign-in"} {
 		tab.Visit(in.URL + path)
 		if tab.Text("h1") == "" {
 			t.Errorf("%s has no heading", path)

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"net/http"
 
+	"github.com/psu-project/psu/internal/settings"
 	"github.com/psu-project/psu/internal/web"
 )
 
@@ -16,7 +17,8 @@ import (
 var templates embed.FS
 
 // PSUPhone is the unit's phone number as the source documents give it.
-const PSUPhone = "0207 866 3271"
+// The contact and privacy pages show the one set at /admin/settings/unit.
+const PSUPhone = settings.DefaultPhone
 
 type pages struct{ srv *web.Server }
 
@@ -28,15 +30,17 @@ func Register(srv *web.Server) error {
 	}
 	p := pages{srv}
 	for _, pg := range []struct{ path, file, title string }{
-		{"/privacy", "privacy.html", "Privacy notice"},
 		{"/confidentiality", "confidentiality.html", "Confidentiality"},
 		{"/accessibility", "accessibility.html", "Accessibility statement"},
-		{"/contact", "contact.html", "Contact the unit"},
+		{"/cookies", "cookies.html", "Cookies"},
 		{"/how-it-works", "how_it_works.html", "How the Individual Support Team works"},
 		{"/guidance/applicants", "guidance_applicants.html", "Before you apply: what helps us understand your situation"},
 	} {
 		srv.Router.Handle("GET "+pg.path, web.Public, p.static(pg.file, pg.title))
 	}
+	// These show the unit's own details, as an administrator set them.
+	srv.Router.Handle("GET /contact", web.Public, p.unitPage("contact.html", "Contact the unit"))
+	srv.Router.Handle("GET /privacy", web.Public, p.unitPage("privacy.html", "Privacy notice"))
 	srv.Router.Handle("GET /{$}", web.Public, p.static("home.html", "Support for healthcare professionals in training"))
 
 	srv.Router.Handle("GET /advisers", web.Public, p.advisersPage)
@@ -53,6 +57,28 @@ func Register(srv *web.Server) error {
 	srv.Router.Handle("GET /admin/advisers/{id}/delete", web.Administrator, p.deleteAdviserForm)
 	srv.Router.Handle("POST /admin/advisers/{id}/delete", web.Administrator, p.deleteAdviser)
 	return nil
+}
+
+// unitView is what the pages about the unit itself show.
+type unitView struct {
+	Unit           settings.Unit
+	RetentionYears int
+}
+
+func (p pages) unitPage(file, title string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		u, err := settings.UnitDetails(r.Context(), p.srv.DB)
+		if err != nil {
+			p.srv.ServerError(w, r, err)
+			return
+		}
+		years, err := settings.RetentionYears(r.Context(), p.srv.DB)
+		if err != nil {
+			p.srv.ServerError(w, r, err)
+			return
+		}
+		p.srv.Render(w, r, http.StatusOK, "pages/"+file, web.Page{Title: title, Data: unitView{u, years}})
+	}
 }
 
 func (p pages) static(file, title string) http.HandlerFunc {

@@ -10,8 +10,8 @@ import (
 
 	"github.com/psu-project/psu/internal/audit"
 	"github.com/psu-project/psu/internal/mail"
-	"github.com/psu-project/psu/internal/pages"
 	"github.com/psu-project/psu/internal/ratelimit"
+	"github.com/psu-project/psu/internal/settings"
 	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/web"
 )
@@ -41,10 +41,15 @@ type notifyPage struct {
 }
 
 func (s *Service) renderNotify(w http.ResponseWriter, r *http.Request, status int, f *web.Form) {
+	phone, err := settings.UnitPhone(r.Context(), s.srv.DB)
+	if err != nil {
+		s.srv.ServerError(w, r, err)
+		return
+	}
 	s.srv.Render(w, r, status, "referral/notify.html", web.Page{
 		Title: "Tell us you have recommended the service to someone",
 		Form:  f,
-		Data:  notifyPage{Phone: pages.PSUPhone, MaxReason: maxReason},
+		Data:  notifyPage{Phone: phone, MaxReason: maxReason},
 	})
 }
 
@@ -174,5 +179,10 @@ func (s *Service) notify(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Service) sent(w http.ResponseWriter, r *http.Request) {
-	s.srv.Render(w, r, http.StatusOK, "referral/sent.html", web.Page{Title: "Thank you for letting us know", Data: pages.PSUPhone})
+	phone, err := settings.UnitPhone(r.Context(), s.srv.DB)
+	if err != nil {
+		s.srv.ServerError(w, r, err)
+		return
+	}
+	s.srv.Render(w, r, http.StatusOK, "referral/sent.html", web.Page{Title: "Thank you for letting us know", Data: phone})
 }

@@ -123,6 +123,10 @@ func TestNotificationFormErrorsKeepEverything(t *testing.T) {
 		`<a href="#trainee_name">`, `<a href="#trainee_email">`,
 		`<a href="#reason">Tell us why you are recommending support</a>`,
 		`<a href="#trainee_told">Confirm that you have told them`,
+		// The NHS.UK character count, with its limit as a hint for when
+		// JavaScript does not run.
+		`data-module="nhsuk-character-count" data-maxlength="5000"`, `aria-describedby="reason-hint reason-error reason-info"`,
+		`<div class="nhsuk-hint nhsuk-character-count__message" id="reason-info">You can enter up to 5,000 characters</div>`,
 	} {
 		if !strings.Contains(res.Body, want) {
 			t.Errorf("empty form: page lacks %q", want)

@@ -49,6 +49,28 @@ func TestSettingsPageInChromium(t *testing.T) {
 	}
 	tab.Axe()
 
+	// The unit's details: a mistake, then saved, then on the contact page.
+	tab.Click(`a[href="/admin/settings/unit"]`)
+	tab.Axe()
+	tab.Fill("#phone", "ring us")
+	tab.Click("#save-unit")
+	if got := tab.Text(".nhsuk-error-summary__list"); !strings.Contains(got, "digits and spaces only") {
+		t.Errorf("unit error summary %q", got)
+	}
+	tab.Axe()
+	tab.Fill("#phone", "020 7946 0000")
+	tab.Fill("#hours", "Monday to Friday, 9am to 5pm")
+	tab.Click("#save-unit")
+	if got := tab.Text(".nhsuk-notification-banner__heading"); !strings.Contains(got, "details are saved") {
+		t.Errorf("unit banner %q", got)
+	}
+	tab.Visit(in.URL + "/contact")
+	if got := tab.Text("main"); !strings.Contains(got, "020 7946 0000") || !strings.Contains(got, "Monday to Friday, 9am to 5pm") {
+		t.Errorf("the contact page: %q", got)
+	}
+	tab.Axe()
+	tab.Visit(in.URL + "/admin/settings")
+
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bank-holidays.csv")
 	os.WriteFile(bad, []byte("2027-01-01,New Year's Day\n"), 0o600)

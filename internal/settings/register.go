@@ -45,6 +45,8 @@ func Register(srv *web.Server, onClockChange func(ctx context.Context, tx *store
 	r.Handle("GET /admin/settings", web.Administrator, h.show)
 	r.Handle("POST /admin/settings/clock", web.Administrator, h.saveClock)
 	r.Handle("POST /admin/settings/retention", web.Administrator, h.saveRetention)
+	r.Handle("GET /admin/settings/unit", web.Administrator, h.showUnit)
+	r.Handle("POST /admin/settings/unit", web.Administrator, h.saveUnit)
 	r.Handle("POST /admin/settings/bank-holidays", web.Administrator, h.uploadHolidays, web.MaxBody(MaxUpload))
 	r.Handle("POST /admin/settings/bank-holidays/shipped", web.Administrator, h.useShippedHolidays)
 	return nil

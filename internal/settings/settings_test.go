@@ -495,3 +495,91 @@ func TestAdministratorSetsRetention(t *testing.T) {
 		}
 	})
 }
+
+// An administrator sets the unit's own details: each mistake comes back as
+// 422 with a message saying what to do and the rest kept; once saved
+// (audited, naming what changed), the contact and privacy pages show them.
+// Until then those pages show the defaults and nothing made up.
+func TestAdministratorSetsTheUnitsDetails(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		in := apptest.Start(t, db.Engine())
+		visitor := in.Client(t)
+		contact := visitor.Get("/contact").Body
+		if !strings.Contains(contact, `href="tel:02078663271"`) || strings.Contains(contact, "mailto:") || strings.Contains(contact, "By post") {
+			t.Errorf("the default contact page:\n%s", contact)
+		}
+		if privacy := visitor.Get("/privacy").Body; !strings.Contains(privacy, "for 7 years after your case ends") || !strings.Contains(privacy, "ico.org.uk") {
+			t.Errorf("the default privacy notice:\n%s", privacy)
+		}
+
+		admin := in.Client(t)
+		admin.SignIn(in.CreateStaff(t, web.RoleAdministrator))
+		if page := admin.Get("/admin/settings"); !strings.Contains(page.Body, `href="/admin/settings/unit"`) {
+			t.Error("the settings page does not link to the unit's details")
+		}
+		if form := admin.Get("/admin/settings/unit"); form.StatusCode != http.StatusOK || !strings.Contains(form.Body, `value="0207 866 3271"`) {
+			t.Errorf("the form does not show the phone number in use: %d", form.StatusCode)
+		}
+		good := url.Values{"name": {"Example Professional Support Unit"}, "phone": {"020 7946 0000"}, "email": {"psu@example.org"},
+			"hours": {"Monday to Friday, 9am to 5pm"}, "address": {"1 Example Street\r\nLondon\r\nE1 1AA"}, "dpo": {"The data protection officer, dpo@example.org"}}
+		for _, c := range []struct{ field, value, message string }{
+			{"name", "", "Enter the name of the unit"},
+			{"phone", "", "phone number, like 020 7946 0000"},
+			{"phone", "call us", "digits and spaces only"},
+			{"email", "not an address", "Enter the e-mail address in the right format"},
+			{"hours", strings.Repeat("a", 201), "must be 200 characters or fewer"},
+		} {
+			v := url.Values{}
+			for k, vs := range good {
+				v[k] = vs
+			}
+			v.Set(c.field, c.value)
+			res := admin.Post("/admin/settings/unit", v)
+			if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, c.message) || !strings.Contains(res.Body, "nhsuk-error-summary") ||
+				!strings.Contains(res.Body, "1 Example Street") {
+				t.Errorf("%s = %q: %d, want 422 saying %q", c.field, c.value, res.StatusCode, c.message)
+			}
+		}
+		if es := auditEntries(t, in.App.DB, "settings.unit"); len(es) != 0 {
+			t.Fatalf("refused forms were audited: %+v", es)
+		}
+		saved(t, admin, admin.Post("/admin/settings/unit", good), "details are saved. The contact, privacy")
+		u, err := settings.UnitDetails(context.Background(), in.App.DB)
+		if err != nil || u.Phone != "020 7946 0000" || u.Address != "1 Example Street\nLondon\nE1 1AA" {
+			t.Errorf("UnitDetails = %+v (%v)", u, err)
+		}
+		if es := auditEntries(t, in.App.DB, "settings.unit"); len(es) != 1 || es[0].Detail != "changed: name, phone, email, hours, address, dpo" {
+			t.Errorf("audit entries: %+v", es)
+		}
+		saved(t, admin, admin.Post("/admin/settings/unit", good), "details are saved. The contact, privacy")
+		if es := auditEntries(t, in.App.DB, "settings.unit"); len(es) != 1 {
+			t.Errorf("saving the same details again was audited: %+v", es)
+		}
+
+		contact = visitor.Get("/contact").Body
+		for _, want := range []string{"Example Professional Support Unit", `href="tel:02079460000"`, `href="mailto:psu@example.org"`,
+			"Monday to Friday, 9am to 5pm", "1 Example Street<br>London<br>E1 1AA"} {
+			if !strings.Contains(contact, want) {
+				t.Errorf("the contact page lacks %q", want)
+			}
+		}
+		for _, page := range []string{"/who-can-apply", "/referrers", "/referrers/notify"} {
+			if body := visitor.Get(page).Body; !strings.Contains(body, `href="tel:02079460000"`) || strings.Contains(body, `href="tel:02078663271"`) {
+				t.Errorf("%s does not offer the unit's new phone number", page)
+			}
+		}
+		privacy := visitor.Get("/privacy").Body
+		for _, want := range []string{"The Example Professional Support Unit is responsible", "dpo@example.org"} {
+			if !strings.Contains(privacy, want) {
+				t.Errorf("the privacy notice lacks %q", want)
+			}
+		}
+		for _, role := range []web.Role{web.RoleAdviser, web.RoleTriageLead} {
+			c := in.Client(t)
+			c.SignIn(in.CreateStaff(t, role))
+			if res := c.Post("/admin/settings/unit", good); res.StatusCode != http.StatusForbidden {
+				t.Errorf("%s: POST %d, want 403", role, res.StatusCode)
+			}
+		}
+	})
+}

@@ -88,7 +88,7 @@ func (s *Server) routes() {
 
 // Handler returns the whole application: middleware around the route table.
 // Outermost first: recover from panics, measure and log, wait for a turn
-// (admit), set security headers, limit bodies, refuse cross-origin writes, load the session,
+// (admit), compress, set security headers, limit bodies, refuse cross-origin writes, load the session,
 // identify the principal, route.
 func (s *Server) Handler() http.Handler {
 	cop := http.NewCrossOriginProtection()
@@ -101,6 +101,7 @@ func (s *Server) Handler() http.Handler {
 	h = cop.Handler(h)
 	h = s.limitBody(h)
 	h = s.securityHeaders(h)
+	h = s.compress(h)
 	h = s.admit(h)
 	h = s.observe(h)
 	h = s.recoverPanics(h)

@@ -172,11 +172,11 @@ func (g *gen) application(t trainee, p profile, at time.Time, topics []string) (
 	}
 	if eligibility.UsesTrainingNumber(prof) {
 		if g.chance(80) {
-			v := url.Values{"had_arcp": {"yes"}, "arcp_outcome": {pick(g, []string{"1", "1", "1", "2", "3", "5", "not-sure"})}}
+			v := url.Values{"arcp_outcome": {pick(g, []string{"1", "1", "1", "2", "3", "5", "not-sure"})}}
 			dateFields(v, "arcp_date", time.Date(at.Year(), at.Month(), 1+g.r.IntN(28), 0, 0, 0, 0, time.UTC).AddDate(0, -1-g.r.IntN(11), 0))
 			pages["arcp"] = v
 		} else {
-			pages["arcp"] = url.Values{"had_arcp": {"no"}}
+			pages["arcp"] = url.Values{"arcp_outcome": {"none"}}
 		}
 	}
 	switch x := g.r.IntN(10); {
