@@ -84,8 +84,6 @@ func (h *handlers) caseloadExport(w http.ResponseWriter, r *http.Request) {
 		t = load.Table(th)
 	}
 	name := fmt.Sprintf("psu-%s-%s-to-%s.csv", which, q.From.Format("2006-01-02"), q.To.AddDate(0, 0, -1).Format("2006-01-02"))
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	w.Header().Set("Cache-Control", "no-store")
+	csvHeaders(w, name)
 	_ = WriteTextCSV(w, t)
 }

@@ -3,6 +3,7 @@ package reports
 import (
 	"encoding/csv"
 	"io"
+	"net/http"
 	"strconv"
 )
 
@@ -120,4 +121,12 @@ func WriteTextCSV(w io.Writer, t TextTable) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// csvHeaders starts a CSV download named name: never cached, since even
+// suppressed figures are the unit's own.
+func csvHeaders(w http.ResponseWriter, name string) {
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("Cache-Control", "no-store")
 }

@@ -100,8 +100,6 @@ func (h *handlers) feedbackExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := fmt.Sprintf("psu-feedback-%s-%s-to-%s.csv", qu.Slug, q.From.Format("2006-01-02"), q.To.AddDate(0, 0, -1).Format("2006-01-02"))
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	w.Header().Set("Cache-Control", "no-store")
+	csvHeaders(w, name)
 	_ = WriteCSV(w, qu.Label, g, th)
 }

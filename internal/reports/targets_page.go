@@ -95,8 +95,6 @@ func (h *handlers) targetsExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := fmt.Sprintf("psu-target-%s-by-%s-%s-to-%s.csv", q.Target.Slug, q.Per.Slug, q.From.Format("2006-01-02"), q.To.AddDate(0, 0, -1).Format("2006-01-02"))
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	w.Header().Set("Cache-Control", "no-store")
+	csvHeaders(w, name)
 	_ = WriteTargetCSV(w, t, th)
 }
