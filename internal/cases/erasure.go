@@ -13,6 +13,7 @@ import (
 	"github.com/psu-project/psu/internal/audit"
 	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/web"
+	"github.com/psu-project/psu/internal/workdays"
 )
 
 // A trainee asks, from their portal, for their record to be erased; a
@@ -240,13 +241,8 @@ func (s *Store) DecideErasure(ctx context.Context, v Viewer, id string, approve 
 	})
 }
 
-var londonTime = func() *time.Location {
-	l, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		return time.UTC
-	}
-	return l
-}()
+// londonTime is the unit's time zone.
+var londonTime = workdays.London
 
 // erasureRow is a waiting request as the leads' list shows it: the
 // trainee's reason only where this lead may open the case.

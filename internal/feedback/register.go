@@ -13,6 +13,7 @@ import (
 	"github.com/psu-project/psu/internal/seal"
 	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/web"
+	"github.com/psu-project/psu/internal/workdays"
 )
 
 //go:embed templates
@@ -62,13 +63,8 @@ func (h *handlers) clientIP(r *http.Request) string {
 	return web.ClientIP(r, h.srv.Config.TrustedProxies).String()
 }
 
-var london = func() *time.Location {
-	l, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		return time.UTC
-	}
-	return l
-}()
+// london is the unit's time zone.
+var london = workdays.London
 
 // Comments are the comments given in the months from through to (each
 // "2006-01"), opened, oldest month first; for leads only.

@@ -9,6 +9,7 @@ import (
 	"github.com/psu-project/psu/internal/cases"
 	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/web"
+	"github.com/psu-project/psu/internal/workdays"
 )
 
 // Progress is a case's status as the trainee reads it.
@@ -18,13 +19,8 @@ type Progress struct {
 	When   string // and when, if known
 }
 
-var london = func() *time.Location {
-	l, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		return time.UTC
-	}
-	return l
-}()
+// london is the unit's time zone.
+var london = workdays.London
 
 func day(t time.Time) string { return t.In(london).Format("Monday 2 January 2006") }
 

@@ -28,6 +28,7 @@ import (
 	"github.com/psu-project/psu/internal/seal"
 	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/web"
+	"github.com/psu-project/psu/internal/workdays"
 )
 
 //go:embed templates
@@ -112,13 +113,8 @@ func (h *handlers) clientIP(r *http.Request) string {
 	return web.ClientIP(r, h.srv.Config.TrustedProxies).String()
 }
 
-var london = func() *time.Location {
-	l, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		return time.UTC
-	}
-	return l
-}()
+// london is the unit's time zone.
+var london = workdays.London
 
 func londonDay(t time.Time) string { return t.In(london).Format("Monday 2 January 2006") }
 func londonAt(t time.Time) string  { return t.In(london).Format("2 January 2006 at 15:04") }

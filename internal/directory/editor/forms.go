@@ -17,6 +17,7 @@ import (
 	"github.com/psu-project/psu/internal/mail"
 	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/web"
+	"github.com/psu-project/psu/internal/workdays"
 )
 
 // The editor's forms: a record becomes form values (what the fields show),
@@ -490,13 +491,8 @@ func readState(f *web.Form) string {
 // today is the date in London, as HSDS dates are written.
 func today(now time.Time) string { return now.In(london).Format(time.DateOnly) }
 
-var london = func() *time.Location {
-	l, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		return time.UTC
-	}
-	return l
-}()
+// london is the unit's time zone.
+var london = workdays.London
 
 // readService reads the service form over base.
 func readService(f *web.Form, base hsds.Service, ch *choices, now time.Time) (hsds.Service, string) {
