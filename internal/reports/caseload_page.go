@@ -55,16 +55,11 @@ func (h *handlers) caseload(w http.ResponseWriter, r *http.Request) {
 
 func (h *handlers) caseloadExport(w http.ResponseWriter, r *http.Request) {
 	q, f := h.parse(r.URL.Query())
-	if !f.Valid() {
-		h.srv.Error(w, r, http.StatusBadRequest)
+	th, ok := h.exportThreshold(w, r, f)
+	if !ok {
 		return
 	}
 	ctx := r.Context()
-	th, err := Threshold(ctx, h.srv.DB)
-	if err != nil {
-		h.srv.ServerError(w, r, err)
-		return
-	}
 	var t TextTable
 	which := "caseload"
 	if r.URL.Query().Get("table") == "closure" {

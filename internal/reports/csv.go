@@ -5,6 +5,8 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+
+	"github.com/psu-project/psu/internal/web"
 )
 
 // bom starts every export so spreadsheet programs read it as UTF-8.
@@ -129,4 +131,19 @@ func csvHeaders(w http.ResponseWriter, name string) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	w.Header().Set("Cache-Control", "no-store")
+}
+
+// exportThreshold answers a download whose choices f did not read (400),
+// and otherwise gives the threshold every figure in it is held to.
+func (h *handlers) exportThreshold(w http.ResponseWriter, r *http.Request, f *web.Form) (int, bool) {
+	if !f.Valid() {
+		h.srv.Error(w, r, http.StatusBadRequest)
+		return 0, false
+	}
+	th, err := Threshold(r.Context(), h.srv.DB)
+	if err != nil {
+		h.srv.ServerError(w, r, err)
+		return 0, false
+	}
+	return th, true
 }

@@ -83,16 +83,11 @@ func (h *handlers) feedbackReport(w http.ResponseWriter, r *http.Request) {
 // page. The comments are never exported.
 func (h *handlers) feedbackExport(w http.ResponseWriter, r *http.Request) {
 	q, f := h.parse(r.URL.Query())
-	if !f.Valid() {
-		h.srv.Error(w, r, http.StatusBadRequest)
+	th, ok := h.exportThreshold(w, r, f)
+	if !ok {
 		return
 	}
 	ctx := r.Context()
-	th, err := Threshold(ctx, h.srv.DB)
-	if err != nil {
-		h.srv.ServerError(w, r, err)
-		return
-	}
 	qu := QuestionBySlug(r.URL.Query().Get("question"))
 	g, err := CountFeedback(ctx, h.srv.DB, qu, q.From, q.To, th)
 	if err != nil {

@@ -144,16 +144,11 @@ func describeRange(q query) string {
 
 func (h *handlers) export(w http.ResponseWriter, r *http.Request) {
 	q, f := h.parse(r.URL.Query())
-	if !f.Valid() {
-		h.srv.Error(w, r, http.StatusBadRequest)
+	th, ok := h.exportThreshold(w, r, f)
+	if !ok {
 		return
 	}
 	ctx := r.Context()
-	th, err := Threshold(ctx, h.srv.DB)
-	if err != nil {
-		h.srv.ServerError(w, r, err)
-		return
-	}
 	g, err := Count(ctx, h.srv.DB, q.Dim, q.From, q.To, th)
 	if err != nil {
 		h.srv.ServerError(w, r, err)

@@ -79,16 +79,11 @@ func lower(s string) string {
 
 func (h *handlers) targetsExport(w http.ResponseWriter, r *http.Request) {
 	q, f := h.parseTarget(r.URL.Query())
-	if !f.Valid() {
-		h.srv.Error(w, r, http.StatusBadRequest)
+	th, ok := h.exportThreshold(w, r, f)
+	if !ok {
 		return
 	}
 	ctx := r.Context()
-	th, err := Threshold(ctx, h.srv.DB)
-	if err != nil {
-		h.srv.ServerError(w, r, err)
-		return
-	}
 	t, err := CountTarget(ctx, h.srv.DB, q.Target, q.Per, q.From, q.To, h.now().UTC(), th)
 	if err != nil {
 		h.srv.ServerError(w, r, err)
