@@ -2,6 +2,7 @@ package reports
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"sort"
 	"time"
@@ -29,8 +30,31 @@ type Caseload struct {
 // CaseloadCols are the caseload's columns, in the order shown.
 var CaseloadCols = []string{"Open at the end", "New in the last month", "Ended in the range"}
 
-// CountCaseload counts each adviser's caseload over [from, to).
+// Caseload's kinds: each adviser's cases by the month they opened (merged
+// cases aside), and those that ended by the month they ended.
+var (
+	caseloadOpened = kind{name: "caseload:opened", args: rangeArgs, sql: func(e store.Engine) string {
+		return `SELECT ` + month(e, "c.opened_at") + `, COALESCE(c.assigned_to, ''), c.profession, c.region, 0,
+			CAST(NULL AS INTEGER), CAST(NULL AS DOUBLE PRECISION), COUNT(*)
+			FROM cases c WHERE c.status <> 'merged' AND c.opened_at >= ? AND c.opened_at < ? GROUP BY 1, 2, 3, 4`
+	}}
+	caseloadEnded = kind{name: "caseload:ended", args: rangeArgs, sql: func(e store.Engine) string {
+		return `SELECT ` + month(e, endedAt) + `, COALESCE(c.assigned_to, ''), c.profession, c.region, 0,
+			CAST(NULL AS INTEGER), CAST(NULL AS DOUBLE PRECISION), COUNT(*)
+			FROM cases c WHERE ` + ended + ` AND ` + endedAt + ` >= ? AND ` + endedAt + ` < ? GROUP BY 1, 2, 3, 4`
+	}}
+)
+
+// CountCaseload counts each adviser's caseload over [from, to), counting
+// every month afresh.
 func CountCaseload(ctx context.Context, q store.Querier, from, to time.Time, threshold int) (Caseload, error) {
+	return NewKeeper().CountCaseload(ctx, q, Filter{}, from, to, threshold)
+}
+
+// CountCaseload counts each adviser's caseload over [from, to), of the
+// cases fl selects. The cases open at the end are those opened before it
+// less those ended before it, so every month since the first case counts.
+func (k *Keeper) CountCaseload(ctx context.Context, q store.Querier, fl Filter, from, to time.Time, threshold int) (Caseload, error) {
 	ms := Months(from, to)
 	last := ms[len(ms)-1]
 	if last.Before(from) {
@@ -40,36 +64,49 @@ func CountCaseload(ctx context.Context, q store.Querier, from, to time.Time, thr
 	if err != nil {
 		return Caseload{}, err
 	}
-	rows, err := q.QueryContext(ctx, `SELECT COALESCE(c.assigned_to, ''),
-			SUM(CASE WHEN NOT (`+ended+` AND `+endedAt+` < ?) THEN 1 ELSE 0 END),
-			SUM(CASE WHEN c.opened_at >= ? THEN 1 ELSE 0 END),
-			SUM(CASE WHEN `+ended+` AND `+endedAt+` >= ? AND `+endedAt+` < ? THEN 1 ELSE 0 END)
-		FROM cases c
-		WHERE c.status <> 'merged' AND c.opened_at < ? AND NOT (`+ended+` AND `+endedAt+` < ?)
-		GROUP BY 1`, to.UTC(), last.UTC(), from.UTC(), to.UTC(), to.UTC(), from.UTC())
-	if err != nil {
+	var first sql.NullString
+	if err := q.QueryRowContext(ctx, `SELECT `+month(q.Engine(), "MIN(c.opened_at)")+` FROM cases c`).Scan(&first); err != nil {
 		return Caseload{}, fmt.Errorf("reports: caseload: %w", err)
 	}
-	defer rows.Close()
+	start := from
+	if t, err := time.Parse("2006-01", first.String); err == nil && t.Before(start) {
+		start = t
+	}
+	opened, err := k.facts(ctx, q, caseloadOpened, start, to, fl)
+	if err != nil {
+		return Caseload{}, err
+	}
+	endedFacts, err := k.facts(ctx, q, caseloadEnded, start, to, fl)
+	if err != nil {
+		return Caseload{}, err
+	}
+	fromMonth, lastMonth := from.Format("2006-01"), last.Format("2006-01")
 	counts := map[string][3]int{}
-	for rows.Next() {
-		var id string
-		var c [3]int
-		if err := rows.Scan(&id, &c[0], &c[1], &c[2]); err != nil {
-			return Caseload{}, err
-		}
+	add := func(id string, i, n int) {
 		name := staff[id]
 		if name == "" {
 			name = NoAdviser
 		}
-		old := counts[name]
-		for i := range c {
-			old[i] += c[i]
-		}
-		counts[name] = old
+		c := counts[name]
+		c[i] += n
+		counts[name] = c
 	}
-	if err := rows.Err(); err != nil {
-		return Caseload{}, err
+	for _, f := range opened {
+		add(f.key, 0, f.n)
+		if f.month == lastMonth {
+			add(f.key, 1, f.n)
+		}
+	}
+	for _, f := range endedFacts {
+		add(f.key, 0, -f.n)
+		if f.month >= fromMonth {
+			add(f.key, 2, f.n)
+		}
+	}
+	for n, c := range counts {
+		if c == [3]int{} {
+			delete(counts, n)
+		}
 	}
 	names := make([]string, 0, len(counts))
 	for n := range counts {
@@ -100,36 +137,38 @@ type Closure struct {
 	Median, P90 []string
 }
 
-// CountClosure measures cases closed in [from, to).
-func CountClosure(ctx context.Context, q store.Querier, from, to time.Time, threshold int) (Closure, error) {
-	e := q.Engine()
-	rows, err := q.QueryContext(ctx, `SELECT `+month(e, "c.closed_at")+`, `+tenths(e, "c.opened_at", "c.closed_at")+`, COUNT(*) FROM cases c
+// closure is the time from opening to closing of cases closed, by the
+// month they closed.
+var closure = kind{name: "closure", args: rangeArgs, sql: func(e store.Engine) string {
+	return `SELECT ` + month(e, "c.closed_at") + `, '', c.profession, c.region, 0, ` + tenths(e, "c.opened_at", "c.closed_at") + `,
+		CAST(NULL AS DOUBLE PRECISION), COUNT(*) FROM cases c
 		WHERE c.closed_at IS NOT NULL AND c.status = 'closed' AND c.closed_at >= ? AND c.closed_at < ?
-		GROUP BY 1, 2`, from.UTC(), to.UTC())
+		GROUP BY 1, 2, 3, 4, 5, 6`
+}}
+
+// CountClosure measures cases closed in [from, to), counting every month
+// afresh.
+func CountClosure(ctx context.Context, q store.Querier, from, to time.Time, threshold int) (Closure, error) {
+	return NewKeeper().CountClosure(ctx, q, Filter{}, from, to, threshold)
+}
+
+// CountClosure measures the cases fl selects closed in [from, to).
+func (k *Keeper) CountClosure(ctx context.Context, q store.Querier, fl Filter, from, to time.Time, threshold int) (Closure, error) {
+	facts, err := k.facts(ctx, q, closure, from, to, fl)
 	if err != nil {
-		return Closure{}, fmt.Errorf("reports: closure: %w", err)
+		return Closure{}, err
 	}
-	defer rows.Close()
 	byMonth := map[string]*group{}
 	var all group
-	for rows.Next() {
-		var m string
-		var t int64
-		var k int
-		if err := rows.Scan(&m, &t, &k); err != nil {
-			return Closure{}, err
-		}
-		d := float64(t) / 10
-		g := byMonth[m]
+	for _, f := range facts {
+		d := float64(f.tenths) / 10
+		g := byMonth[f.month]
 		if g == nil {
 			g = &group{}
-			byMonth[m] = g
+			byMonth[f.month] = g
 		}
-		g.add(true, &d, k)
-		all.add(true, &d, k)
-	}
-	if err := rows.Err(); err != nil {
-		return Closure{}, err
+		g.add(true, &d, f.n)
+		all.add(true, &d, f.n)
 	}
 	var labels []string
 	var counts [][]int

@@ -27,12 +27,12 @@ func (h *handlers) caseload(w http.ResponseWriter, r *http.Request) {
 		h.srv.ServerError(w, r, err)
 		return
 	}
-	load, err := CountCaseload(ctx, h.srv.DB, q.From, q.To, th)
+	load, err := h.keep.CountCaseload(ctx, h.srv.DB, Filter{}, q.From, q.To, th)
 	if err != nil {
 		h.srv.ServerError(w, r, err)
 		return
 	}
-	cl, err := CountClosure(ctx, h.srv.DB, q.From, q.To, th)
+	cl, err := h.keep.CountClosure(ctx, h.srv.DB, Filter{}, q.From, q.To, th)
 	if err != nil {
 		h.srv.ServerError(w, r, err)
 		return
@@ -64,14 +64,14 @@ func (h *handlers) caseloadExport(w http.ResponseWriter, r *http.Request) {
 	which := "caseload"
 	if r.URL.Query().Get("table") == "closure" {
 		which = "closure"
-		cl, err := CountClosure(ctx, h.srv.DB, q.From, q.To, th)
+		cl, err := h.keep.CountClosure(ctx, h.srv.DB, Filter{}, q.From, q.To, th)
 		if err != nil {
 			h.srv.ServerError(w, r, err)
 			return
 		}
 		t = cl.Table(th)
 	} else {
-		load, err := CountCaseload(ctx, h.srv.DB, q.From, q.To, th)
+		load, err := h.keep.CountCaseload(ctx, h.srv.DB, Filter{}, q.From, q.To, th)
 		if err != nil {
 			h.srv.ServerError(w, r, err)
 			return

@@ -19,6 +19,7 @@ var templates embed.FS
 type handlers struct {
 	srv      *web.Server
 	feedback *feedback.Store
+	keep     *Keeper
 	now      func() time.Time
 }
 
@@ -32,7 +33,7 @@ func Register(srv *web.Server, fb *feedback.Store) error {
 	if err := srv.AddPages("reports", sub); err != nil {
 		return err
 	}
-	h := &handlers{srv: srv, feedback: fb, now: store.Now}
+	h := &handlers{srv: srv, feedback: fb, keep: NewKeeper(), now: store.Now}
 	srv.Router.Handle("GET /reports", web.Reports, h.show)
 	srv.Router.Handle("GET /reports/export.csv", web.Reports, h.export)
 	srv.Router.Handle("GET /reports/targets", web.Reports, h.targets)
@@ -118,7 +119,7 @@ func (h *handlers) show(w http.ResponseWriter, r *http.Request) {
 		h.srv.ServerError(w, r, err)
 		return
 	}
-	g, err := Count(ctx, h.srv.DB, q.Dim, q.From, q.To, th)
+	g, err := h.keep.Count(ctx, h.srv.DB, q.Dim, Filter{}, q.From, q.To, th)
 	if err != nil {
 		h.srv.ServerError(w, r, err)
 		return
@@ -149,7 +150,7 @@ func (h *handlers) export(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	g, err := Count(ctx, h.srv.DB, q.Dim, q.From, q.To, th)
+	g, err := h.keep.Count(ctx, h.srv.DB, q.Dim, Filter{}, q.From, q.To, th)
 	if err != nil {
 		h.srv.ServerError(w, r, err)
 		return

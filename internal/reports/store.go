@@ -38,33 +38,33 @@ func Threshold(ctx context.Context, q store.Querier) (int, error) {
 type Dimension struct {
 	Slug, Label string
 	// label and at are the SQL expressions counted by and dated by; from
-	// is the FROM clause with its WHERE, to which the range is added.
+	// is the FROM clause with its WHERE, to which the range is added. The
+	// case is c.
 	label, at, from string
 }
 
-// query counts d's cases in [from, to) by label and month, in the database.
-func (d Dimension) query(e store.Engine) string {
-	month := "substr(" + d.at + ", 1, 7)" // SQLite keeps times as UTC text
-	if e == store.Postgres {
-		month = "to_char(" + d.at + ", 'YYYY-MM')"
-	}
-	return "SELECT " + d.label + ", " + month + ", COUNT(*) FROM " + d.from +
-		" AND " + d.at + " >= ? AND " + d.at + " < ? GROUP BY 1, 2"
+// kind is d's figures as a Keeper keeps them.
+func (d Dimension) kind() kind {
+	return kind{name: "count:" + d.Slug, args: rangeArgs, sql: func(e store.Engine) string {
+		return "SELECT " + month(e, d.at) + ", COALESCE(" + d.label + ", ''), c.profession, c.region, 0, " +
+			"CAST(NULL AS INTEGER), CAST(NULL AS DOUBLE PRECISION), COUNT(*) FROM " + d.from +
+			" AND " + d.at + " >= ? AND " + d.at + " < ? GROUP BY 1, 2, 3, 4"
+	}}
 }
 
 // Dimensions are the reports offered, in the order shown. Applications and
 // referrers' notices count by when the case opened; outcomes by when the
 // case closed. Merged cases are counted once, under the case they joined.
 var Dimensions = []Dimension{
-	{"profession", "Profession", "profession", "opened_at", opened},
-	{"region", "Region", "region", "opened_at", opened},
-	{"programme", "Programme", "programme", "opened_at", opened},
+	{"profession", "Profession", "c.profession", "c.opened_at", opened},
+	{"region", "Region", "c.region", "c.opened_at", opened},
+	{"programme", "Programme", "c.programme", "c.opened_at", opened},
 	{"topic", "What is happening", "t.topic", "c.opened_at", `case_topics t JOIN cases c ON c.id = t.case_id WHERE c.status <> 'merged'`},
-	{"source", "How the case came", `CASE WHEN submitted_at IS NULL THEN 'Referrer''s notice only' ELSE 'Application' END`, "opened_at", opened},
-	{"outcome", "Outcome at closure", "outcome", "closed_at", `cases WHERE closed_at IS NOT NULL AND status IN ('closed', 'withdrawn', 'not_eligible')`},
+	{"source", "How the case came", `CASE WHEN c.submitted_at IS NULL THEN 'Referrer''s notice only' ELSE 'Application' END`, "c.opened_at", opened},
+	{"outcome", "Outcome at closure", "c.outcome", "c.closed_at", `cases c WHERE c.closed_at IS NOT NULL AND c.status IN ('closed', 'withdrawn', 'not_eligible')`},
 }
 
-const opened = `cases WHERE status <> 'merged'`
+const opened = `cases c WHERE c.status <> 'merged'`
 
 // name is how a stored value reads in a report: the label the trainee
 // chose it by, "Not given" for nothing, or the value itself.
@@ -119,8 +119,14 @@ func Months(from, to time.Time) []time.Time {
 }
 
 // Count runs d over [from, to) and returns the suppressed grid of label by
-// month. An empty label reads "Not given".
+// month, counting every month afresh.
 func Count(ctx context.Context, q store.Querier, d Dimension, from, to time.Time, threshold int) (Grid, error) {
+	return NewKeeper().Count(ctx, q, d, Filter{}, from, to, threshold)
+}
+
+// Count runs d over [from, to) for the cases fl selects and returns the
+// suppressed grid of label by month. An empty label reads "Not given".
+func (k *Keeper) Count(ctx context.Context, q store.Querier, d Dimension, fl Filter, from, to time.Time, threshold int) (Grid, error) {
 	months := Months(from, to)
 	col := map[string]int{}
 	cols := make([]string, len(months))
@@ -130,17 +136,12 @@ func Count(ctx context.Context, q store.Querier, d Dimension, from, to time.Time
 	}
 	counts := map[string][]int{}
 	names := map[string]string{} // stored value → label, looked up once each
-	rows, err := q.QueryContext(ctx, d.query(q.Engine()), from.UTC(), to.UTC())
+	facts, err := k.facts(ctx, q, d.kind(), from, to, fl)
 	if err != nil {
 		return Grid{}, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var label, month string
-		var k int
-		if err := rows.Scan(&label, &month, &k); err != nil {
-			return Grid{}, err
-		}
+	for _, f := range facts {
+		label := f.key
 		if n, ok := names[label]; ok {
 			label = n
 		} else {
@@ -148,17 +149,14 @@ func Count(ctx context.Context, q store.Querier, d Dimension, from, to time.Time
 			names[label] = n
 			label = n
 		}
-		j, ok := col[month]
+		j, ok := col[f.month]
 		if !ok {
 			continue
 		}
 		if counts[label] == nil {
 			counts[label] = make([]int, len(months))
 		}
-		counts[label][j] += k
-	}
-	if err := rows.Err(); err != nil {
-		return Grid{}, err
+		counts[label][j] += f.n
 	}
 	// A label fewer than threshold cases share may itself identify them
 	// (a programme typed under "other", an outcome's words): such rows are

@@ -2,7 +2,6 @@ package reports
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"math"
 	"sort"
@@ -19,9 +18,10 @@ type Target struct {
 	Start, End string
 	Days       int
 	// inner selects, for each case counted, who it is assigned to (a),
-	// the start (s), the end (e, NULL when it has not come), whether it
-	// is met (met, 1 or 0) and the case's status (st); its parameters are
-	// from, to and now. Cases whose time is still running are left out.
+	// its profession (p) and region (r), the start (s), the end (e, NULL
+	// when it has not come), whether it is met (met, 1 or 0), the case's
+	// status (st) and, for a case still waiting, when it stops waiting
+	// (dl, Unix seconds; NULL otherwise). Its parameters are from and to.
 	inner func(e store.Engine) string
 }
 
@@ -71,53 +71,49 @@ var Targets = []Target{
 	{"response", "First response within 14 days", "the application arrived", "the trainee was first contacted", 14,
 		func(e store.Engine) string {
 			// Times the application wrote compare as text on SQLite.
-			return `SELECT c.assigned_to AS a, c.submitted_at AS s, c.responded_at AS e, c.status AS st,
+			return `SELECT c.assigned_to AS a, c.profession AS p, c.region AS r, c.submitted_at AS s, c.responded_at AS e, c.status AS st,
 				CASE WHEN c.responded_at IS NULL THEN 0
 					WHEN c.response_due IS NOT NULL THEN CASE WHEN c.responded_at <= c.response_due THEN 1 ELSE 0 END
-					WHEN ` + jd(e, "c.responded_at") + ` <= ` + addDays(e, "c.submitted_at", 14) + ` THEN 1 ELSE 0 END AS met
+					WHEN ` + jd(e, "c.responded_at") + ` <= ` + addDays(e, "c.submitted_at", 14) + ` THEN 1 ELSE 0 END AS met,
+				CASE WHEN c.responded_at IS NULL THEN ` + epoch(e, "c.response_due") + ` END AS dl
 			FROM cases c
 			WHERE c.status <> 'merged' AND c.submitted_at >= ? AND c.submitted_at < ?
-				AND (c.responded_at IS NOT NULL OR (c.clock_paused_at IS NULL AND c.response_due < ?))`
+				AND (c.responded_at IS NOT NULL OR (c.clock_paused_at IS NULL AND c.response_due IS NOT NULL))`
 		}},
 	{"appointment", "Appointment within 2 weeks of first contact", "the trainee was first contacted", "their first appointment", 14,
 		func(e store.Engine) string {
-			return `SELECT a, s, e, st, CASE WHEN e IS NOT NULL AND ` + jd(e, "e") + ` <= ` + addDays(e, "s", 14) + ` THEN 1 ELSE 0 END AS met FROM (
-				SELECT c.assigned_to AS a, c.responded_at AS s, c.status AS st,
+			return `SELECT a, p, r, s, e, st, CASE WHEN e IS NOT NULL AND ` + jd(e, "e") + ` <= ` + addDays(e, "s", 14) + ` THEN 1 ELSE 0 END AS met,
+				CASE WHEN e IS NULL THEN ` + epoch(e, "s") + ` + 14 * 86400 END AS dl FROM (
+				SELECT c.assigned_to AS a, c.profession AS p, c.region AS r, c.responded_at AS s, c.status AS st,
 					(SELECT MIN(p.starts_at) FROM appointments p WHERE p.case_id = c.id AND p.status <> 'cancelled') AS e
-				FROM cases c WHERE c.status <> 'merged' AND c.responded_at >= ? AND c.responded_at < ?) x
-			WHERE e IS NOT NULL OR ` + addDays(e, "s", 14) + ` < ` + jd(e, "?")
+				FROM cases c WHERE c.status <> 'merged' AND c.responded_at >= ? AND c.responded_at < ?) x`
 		}},
 	{"summary", "Summary within 2 weeks of the session", "the trainee's first session", "their first written summary", 14,
 		func(e store.Engine) string {
-			return `SELECT a, s, e, st, CASE WHEN e IS NOT NULL AND ` + jd(e, "e") + ` <= ` + addDays(e, "s", 14) + ` THEN 1 ELSE 0 END AS met FROM (
-				SELECT c.assigned_to AS a, f.first_at AS s, c.status AS st,
+			return `SELECT a, p, r, s, e, st, CASE WHEN e IS NOT NULL AND ` + jd(e, "e") + ` <= ` + addDays(e, "s", 14) + ` THEN 1 ELSE 0 END AS met,
+				CASE WHEN e IS NULL THEN ` + epoch(e, "s") + ` + 14 * 86400 END AS dl FROM (
+				SELECT c.assigned_to AS a, c.profession AS p, c.region AS r, f.first_at AS s, c.status AS st,
 					(SELECT MIN(m.issued_at) FROM summaries m WHERE m.case_id = c.id) AS e
 				FROM (SELECT case_id, MIN(starts_at) AS first_at FROM appointments WHERE status = 'attended' AND starts_at < ?
 					GROUP BY case_id) f
 				JOIN cases c ON c.id = f.case_id
-				WHERE c.status <> 'merged' AND f.first_at >= ? AND f.first_at < ?) x
-			WHERE e IS NOT NULL OR ` + addDays(e, "s", 14) + ` < ` + jd(e, "?")
+				WHERE c.status <> 'merged' AND f.first_at >= ? AND f.first_at < ?) x`
 		}},
 }
 
-// query groups tg's cases by month or adviser, met, and days to one
-// decimal place: a few thousand rows at most, whatever the caseload.
-func (tg Target) query(e store.Engine, per Per) string {
-	key := "COALESCE(a, '')"
-	if per.Slug == "month" {
-		key = month(e, "s")
-	}
-	return `SELECT ` + key + `, met, ` + tenths(e, "s", "e") + `, COUNT(*) FROM (` + tg.inner(e) + `) y
-		WHERE e IS NOT NULL OR st NOT IN ('closed', 'withdrawn', 'not_eligible')
-		GROUP BY 1, 2, 3`
-}
-
-// args are tg's query parameters.
-func (tg Target) args(from, to, now time.Time) []any {
+// kind is tg's figures as a Keeper keeps them: by the month its clock
+// started, adviser, met and days to one decimal place, and for cases still
+// waiting, their deadline.
+func (tg Target) kind() kind {
+	k := kind{name: "target:" + tg.Slug, args: rangeArgs, sql: func(e store.Engine) string {
+		return `SELECT ` + month(e, "s") + `, COALESCE(a, ''), p, r, met, ` + tenths(e, "s", "e") + `, dl, COUNT(*) FROM (` + tg.inner(e) + `) y
+			WHERE e IS NOT NULL OR st NOT IN ('closed', 'withdrawn', 'not_eligible')
+			GROUP BY 1, 2, 3, 4, 5, 6, 7`
+	}}
 	if tg.Slug == "summary" {
-		return []any{to.UTC(), from.UTC(), to.UTC(), now.UTC()}
+		k.args = func(from, to time.Time) []any { return []any{to.UTC(), from.UTC(), to.UTC()} }
 	}
-	return []any{from.UTC(), to.UTC(), now.UTC()}
+	return k
 }
 
 // TargetBySlug returns the target named slug, or the first.
@@ -194,37 +190,41 @@ func (g *group) add(met bool, d *float64, k int) {
 }
 
 // CountTarget measures tg over cases whose clock started in [from, to),
-// as of now, per month or adviser.
+// as of now, per month or adviser, counting every month afresh.
 func CountTarget(ctx context.Context, q store.Querier, tg Target, per Per, from, to, now time.Time, threshold int) (TargetTable, error) {
-	rows, err := q.QueryContext(ctx, tg.query(q.Engine(), per), tg.args(from, to, now)...)
+	return NewKeeper().CountTarget(ctx, q, tg, per, Filter{}, from, to, now, threshold)
+}
+
+// CountTarget measures tg over the cases fl selects whose clock started in
+// [from, to), as of now, per month or adviser. A case whose time is still
+// running at now is left out.
+func (k *Keeper) CountTarget(ctx context.Context, q store.Querier, tg Target, per Per, fl Filter, from, to, now time.Time, threshold int) (TargetTable, error) {
+	facts, err := k.facts(ctx, q, tg.kind(), from, to, fl)
 	if err != nil {
 		return TargetTable{}, fmt.Errorf("reports: target %s: %w", tg.Slug, err)
 	}
-	defer rows.Close()
 	groups := map[string]*group{}
 	var all group
-	for rows.Next() {
-		var key string
-		var met, k int
-		var d sql.NullInt64
-		if err := rows.Scan(&key, &met, &d, &k); err != nil {
-			return TargetTable{}, err
+	for _, f := range facts {
+		if f.waiting(now) {
+			continue
+		}
+		key := f.month
+		if per.Slug == "adviser" {
+			key = f.key
 		}
 		var dp *float64
-		if d.Valid {
-			f := float64(d.Int64) / 10
-			dp = &f
+		if f.tenths >= 0 {
+			d := float64(f.tenths) / 10
+			dp = &d
 		}
 		g := groups[key]
 		if g == nil {
 			g = &group{}
 			groups[key] = g
 		}
-		g.add(met == 1, dp, k)
-		all.add(met == 1, dp, k)
-	}
-	if err := rows.Err(); err != nil {
-		return TargetTable{}, err
+		g.add(f.met, dp, f.n)
+		all.add(f.met, dp, f.n)
 	}
 	if per.Slug == "adviser" {
 		names, err := staffNames(ctx, q)

@@ -47,7 +47,7 @@ func (h *handlers) targets(w http.ResponseWriter, r *http.Request) {
 		h.srv.ServerError(w, r, err)
 		return
 	}
-	t, err := CountTarget(ctx, h.srv.DB, q.Target, q.Per, q.From, q.To, h.now().UTC(), th)
+	t, err := h.keep.CountTarget(ctx, h.srv.DB, q.Target, q.Per, Filter{}, q.From, q.To, h.now().UTC(), th)
 	if err != nil {
 		h.srv.ServerError(w, r, err)
 		return
@@ -84,7 +84,7 @@ func (h *handlers) targetsExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	t, err := CountTarget(ctx, h.srv.DB, q.Target, q.Per, q.From, q.To, h.now().UTC(), th)
+	t, err := h.keep.CountTarget(ctx, h.srv.DB, q.Target, q.Per, Filter{}, q.From, q.To, h.now().UTC(), th)
 	if err != nil {
 		h.srv.ServerError(w, r, err)
 		return
