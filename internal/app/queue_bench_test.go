@@ -167,10 +167,22 @@ func fillDemo(tb testing.TB, dbURL string, n int) demoData {
 // percentile in milliseconds.
 func pageLatency(b *testing.B, path func(i int) string, c *apptest.Client) {
 	b.Helper()
+	pageLatencyEach(b, path, c, nil)
+}
+
+// pageLatencyEach is pageLatency with before, if not nil, run untimed
+// before each request.
+func pageLatencyEach(b *testing.B, path func(i int) string, c *apptest.Client, before func(i int)) {
+	b.Helper()
 	times := make([]time.Duration, 0, b.N)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		p := path(i)
+		if before != nil {
+			b.StopTimer()
+			before(i)
+			b.StartTimer()
+		}
 		t0 := time.Now()
 		res := c.Get(p)
 		times = append(times, time.Since(t0))
