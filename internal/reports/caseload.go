@@ -72,58 +72,65 @@ func (k *Keeper) CountCaseload(ctx context.Context, q store.Querier, fl Filter, 
 	if t, err := time.Parse("2006-01", first.String); err == nil && t.Before(start) {
 		start = t
 	}
-	opened, err := k.facts(ctx, q, caseloadOpened, start, to, fl)
+	facts, err := k.facts(ctx, q, caseloadOpened, start, to)
 	if err != nil {
 		return Caseload{}, err
 	}
-	endedFacts, err := k.facts(ctx, q, caseloadEnded, start, to, fl)
+	endedFacts, err := k.facts(ctx, q, caseloadEnded, start, to)
 	if err != nil {
 		return Caseload{}, err
-	}
-	fromMonth, lastMonth := from.Format("2006-01"), last.Format("2006-01")
-	counts := map[string][3]int{}
-	add := func(id string, i, n int) {
-		name := staff[id]
-		if name == "" {
-			name = NoAdviser
-		}
-		c := counts[name]
-		c[i] += n
-		counts[name] = c
-	}
-	for _, f := range opened {
-		add(f.key, 0, f.n)
-		if f.month == lastMonth {
-			add(f.key, 1, f.n)
-		}
 	}
 	for _, f := range endedFacts {
-		add(f.key, 0, -f.n)
-		if f.month >= fromMonth {
-			add(f.key, 2, f.n)
-		}
+		f.ended = true
+		facts = append(facts, f)
 	}
-	for n, c := range counts {
-		if c == [3]int{} {
-			delete(counts, n)
+	fromMonth, lastMonth := from.Format("2006-01"), last.Format("2006-01")
+	countAll := func(fs []monthFact) map[string][3]int {
+		counts := map[string][3]int{}
+		for _, f := range fs {
+			name := staff[f.key]
+			if name == "" {
+				name = NoAdviser
+			}
+			c := counts[name]
+			switch {
+			case !f.ended:
+				c[0] += f.n
+				if f.month == lastMonth {
+					c[1] += f.n
+				}
+			default:
+				c[0] -= f.n
+				if f.month >= fromMonth {
+					c[2] += f.n
+				}
+			}
+			counts[name] = c
 		}
+		return counts
 	}
+	counts := countAll(facts)
 	names := make([]string, 0, len(counts))
-	for n := range counts {
-		if n != NoAdviser {
+	for n, c := range counts {
+		if n != NoAdviser && c != [3]int{} {
 			names = append(names, n)
 		}
 	}
 	sort.Strings(names)
-	if _, ok := counts[NoAdviser]; ok {
+	if c, ok := counts[NoAdviser]; ok && c != [3]int{} {
 		names = append(names, NoAdviser)
 	}
+	// Each column is suppressed on its own with its total (the columns do
+	// not add up to anything).
 	col := func(k int) Grid {
-		cs := make([][]int, len(names))
-		for i, n := range names {
-			cs[i] = []int{counts[n][k]}
-		}
-		return Suppress(names, CaseloadCols[k:k+1], cs, threshold)
+		return suppressFiltered(names, CaseloadCols[k:k+1], facts, fl, threshold, func(fs []monthFact) [][]int {
+			counts := countAll(fs)
+			cs := make([][]int, len(names))
+			for i, n := range names {
+				cs[i] = []int{counts[n][k]}
+			}
+			return cs
+		})
 	}
 	return Caseload{Advisers: names, Open: col(0), New: col(1), Ended: col(2), NewMonth: last.Format("Jan 2006")}, nil
 }
@@ -154,47 +161,54 @@ func CountClosure(ctx context.Context, q store.Querier, from, to time.Time, thre
 
 // CountClosure measures the cases fl selects closed in [from, to).
 func (k *Keeper) CountClosure(ctx context.Context, q store.Querier, fl Filter, from, to time.Time, threshold int) (Closure, error) {
-	facts, err := k.facts(ctx, q, closure, from, to, fl)
+	facts, err := k.facts(ctx, q, closure, from, to)
 	if err != nil {
 		return Closure{}, err
 	}
-	byMonth := map[string]*group{}
-	var all group
-	for _, f := range facts {
-		d := float64(f.tenths) / 10
-		g := byMonth[f.month]
-		if g == nil {
-			g = &group{}
-			byMonth[f.month] = g
-		}
-		g.add(true, &d, f.n)
-		all.add(true, &d, f.n)
-	}
+	months := Months(from, to)
 	var labels []string
-	var counts [][]int
-	var groups []*group
-	for _, m := range Months(from, to) {
+	for _, m := range months {
 		labels = append(labels, m.Format("Jan 2006"))
-		g := byMonth[m.Format("2006-01")]
-		if g == nil {
-			g = &group{}
-		}
-		counts = append(counts, []int{g.n})
-		groups = append(groups, g)
 	}
-	c := Closure{Grid: Suppress(labels, []string{"Cases closed"}, counts, threshold)}
+	byMonth := func(fs []monthFact) (map[string]*group, *group) {
+		groups := map[string]*group{}
+		var all group
+		for _, f := range fs {
+			d := float64(f.tenths) / 10
+			g := groups[f.month]
+			if g == nil {
+				g = &group{}
+				groups[f.month] = g
+			}
+			g.add(true, &d, f.n)
+			all.add(true, &d, f.n)
+		}
+		return groups, &all
+	}
+	c := Closure{Grid: suppressFiltered(labels, []string{"Cases closed"}, facts, fl, threshold, func(fs []monthFact) [][]int {
+		groups, _ := byMonth(fs)
+		counts := make([][]int, len(months))
+		for i, m := range months {
+			counts[i] = []int{0}
+			if g := groups[m.Format("2006-01")]; g != nil {
+				counts[i][0] = g.n
+			}
+		}
+		return counts
+	})}
+	groups, all := byMonth(fl.only(facts))
 	th := ClampThreshold(threshold)
 	figures := func(g *group, shown Cell) {
-		if shown.Hidden || g.n < th {
+		if g == nil || shown.Hidden || g.n < th {
 			c.Median, c.P90 = append(c.Median, NotShown), append(c.P90, NotShown)
 			return
 		}
 		c.Median, c.P90 = append(c.Median, formatDays(g.days.percentile(g.n, 0.5))), append(c.P90, formatDays(g.days.percentile(g.n, 0.9)))
 	}
-	for i, g := range groups {
-		figures(g, c.Grid.Cells[i][0])
+	for i, m := range months {
+		figures(groups[m.Format("2006-01")], c.Grid.Cells[i][0])
 	}
-	figures(&all, c.Grid.Total)
+	figures(all, c.Grid.Total)
 	return c, nil
 }
 

@@ -3,7 +3,6 @@ package reports
 import (
 	"fmt"
 	"net/http"
-	"net/url"
 
 	"github.com/psu-project/psu/internal/web"
 )
@@ -27,12 +26,12 @@ func (h *handlers) caseload(w http.ResponseWriter, r *http.Request) {
 		h.srv.ServerError(w, r, err)
 		return
 	}
-	load, err := h.keep.CountCaseload(ctx, h.srv.DB, Filter{}, q.From, q.To, th)
+	load, err := h.keep.CountCaseload(ctx, h.srv.DB, q.Only, q.From, q.To, th)
 	if err != nil {
 		h.srv.ServerError(w, r, err)
 		return
 	}
-	cl, err := h.keep.CountClosure(ctx, h.srv.DB, Filter{}, q.From, q.To, th)
+	cl, err := h.keep.CountClosure(ctx, h.srv.DB, q.Only, q.From, q.To, th)
 	if err != nil {
 		h.srv.ServerError(w, r, err)
 		return
@@ -41,13 +40,13 @@ func (h *handlers) caseload(w http.ResponseWriter, r *http.Request) {
 	if !f.Valid() {
 		status = http.StatusUnprocessableEntity
 	}
-	ev := url.Values{"from": {q.From.Format("2006-01-02")}, "to": {q.To.AddDate(0, 0, -1).Format("2006-01-02")}}
+	ev := q.values()
 	h.srv.Render(w, r, status, "reports/caseload.html", web.Page{
 		Title: "Caseload and closures",
 		Form:  f,
 		Data: caseloadPage{Query: q, Threshold: th, Caseload: load.Table(th), Closure: cl.Table(th),
-			LoadChart:    ColumnChart("Cases open at the end of the range, by adviser, "+describeRange(q), load.Open, th),
-			ClosureChart: ColumnChart("Cases closed, by month, "+describeRange(q), cl.Grid, th),
+			LoadChart:    ColumnChart("Cases open at the end of the range, by adviser, "+q.Heading(), load.Open, th),
+			ClosureChart: ColumnChart("Cases closed, by month, "+q.Heading(), cl.Grid, th),
 			Export:       "/reports/caseload/export.csv?" + ev.Encode(),
 			Last:         q.To.AddDate(0, 0, -1).Format("2 January 2006")},
 	})
@@ -64,21 +63,21 @@ func (h *handlers) caseloadExport(w http.ResponseWriter, r *http.Request) {
 	which := "caseload"
 	if r.URL.Query().Get("table") == "closure" {
 		which = "closure"
-		cl, err := h.keep.CountClosure(ctx, h.srv.DB, Filter{}, q.From, q.To, th)
+		cl, err := h.keep.CountClosure(ctx, h.srv.DB, q.Only, q.From, q.To, th)
 		if err != nil {
 			h.srv.ServerError(w, r, err)
 			return
 		}
 		t = cl.Table(th)
 	} else {
-		load, err := h.keep.CountCaseload(ctx, h.srv.DB, Filter{}, q.From, q.To, th)
+		load, err := h.keep.CountCaseload(ctx, h.srv.DB, q.Only, q.From, q.To, th)
 		if err != nil {
 			h.srv.ServerError(w, r, err)
 			return
 		}
 		t = load.Table(th)
 	}
-	name := fmt.Sprintf("psu-%s-%s-to-%s.csv", which, q.From.Format("2006-01-02"), q.To.AddDate(0, 0, -1).Format("2006-01-02"))
+	name := fmt.Sprintf("psu-%s-%s.csv", which, q.fileRange())
 	csvHeaders(w, name)
 	_ = WriteTextCSV(w, t)
 }

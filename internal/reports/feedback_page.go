@@ -32,7 +32,7 @@ type feedbackPage struct {
 // feedbackReport counts the answers trainees gave after their support,
 // question by question, by month; leads also read the comments.
 func (h *handlers) feedbackReport(w http.ResponseWriter, r *http.Request) {
-	q, f := h.parse(r.URL.Query())
+	q, f := h.parse(withoutOnly(r.URL.Query()))
 	f.Values.Del("by")
 	ctx := r.Context()
 	th, err := Threshold(ctx, h.srv.DB)
@@ -82,7 +82,7 @@ func (h *handlers) feedbackReport(w http.ResponseWriter, r *http.Request) {
 // feedbackExport is one question's counts as CSV, suppressed as on the
 // page. The comments are never exported.
 func (h *handlers) feedbackExport(w http.ResponseWriter, r *http.Request) {
-	q, f := h.parse(r.URL.Query())
+	q, f := h.parse(withoutOnly(r.URL.Query()))
 	th, ok := h.exportThreshold(w, r, f)
 	if !ok {
 		return
@@ -94,7 +94,14 @@ func (h *handlers) feedbackExport(w http.ResponseWriter, r *http.Request) {
 		h.srv.ServerError(w, r, err)
 		return
 	}
-	name := fmt.Sprintf("psu-feedback-%s-%s-to-%s.csv", qu.Slug, q.From.Format("2006-01-02"), q.To.AddDate(0, 0, -1).Format("2006-01-02"))
+	name := fmt.Sprintf("psu-feedback-%s-%s.csv", qu.Slug, q.fileRange())
 	csvHeaders(w, name)
 	_ = WriteCSV(w, qu.Label, g, th)
+}
+
+// withoutOnly is v without a narrowing: feedback is kept with its month
+// only, so it cannot be narrowed to a profession or region.
+func withoutOnly(v url.Values) url.Values {
+	v.Del("only")
+	return v
 }

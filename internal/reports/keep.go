@@ -54,14 +54,6 @@ func (f fact) waiting(now time.Time) bool {
 	return f.deadline != 0 && f.deadline >= float64(now.UnixNano())/1e9
 }
 
-// Filter narrows a report to the cases of one profession and region; an
-// empty field does not narrow.
-type Filter struct{ Profession, Region string }
-
-func (fl Filter) match(f fact) bool {
-	return (fl.Profession == "" || f.prof == fl.Profession) && (fl.Region == "" || f.region == fl.Region)
-}
-
 // kind is one set of figures the reports keep.
 type kind struct {
 	name string
@@ -74,9 +66,9 @@ type kind struct {
 
 func rangeArgs(from, to time.Time) []any { return []any{from.UTC(), to.UTC()} }
 
-// facts returns kd's figures for each month of [from, to) that match fl,
-// counting again only the months whose version changed.
-func (k *Keeper) facts(ctx context.Context, q store.Querier, kd kind, from, to time.Time, fl Filter) ([]monthFact, error) {
+// facts returns kd's figures for each month of [from, to), counting again
+// only the months whose version changed.
+func (k *Keeper) facts(ctx context.Context, q store.Querier, kd kind, from, to time.Time) ([]monthFact, error) {
 	months := Months(from, to)
 	if len(months) == 0 {
 		return nil, nil
@@ -119,9 +111,7 @@ func (k *Keeper) facts(ctx context.Context, q store.Querier, kd kind, from, to t
 		for _, m := range months {
 			key := m.Format("2006-01")
 			for _, f := range k.kept[kd.name][key].facts {
-				if fl.match(f) {
-					out = append(out, monthFact{month: key, fact: f})
-				}
+				out = append(out, monthFact{month: key, fact: f})
 			}
 		}
 		return nil
@@ -132,6 +122,7 @@ func (k *Keeper) facts(ctx context.Context, q store.Querier, kd kind, from, to t
 type monthFact struct {
 	month string
 	fact
+	ended bool // in the caseload: counted when the cases ended
 }
 
 // readVersions reads the version of each month from first to last; a month

@@ -123,8 +123,8 @@ func TestKeptFiguresFollowEveryChange(t *testing.T) {
 			}
 			last = got
 			// Filtered views are kept from the same months.
-			if got, want := everything(t, k, db, Filter{Profession: "dentist"}, from, to, now),
-				everything(t, NewKeeper(), db, Filter{Profession: "dentist"}, from, to, now); got != want {
+			if got, want := everything(t, k, db, Filter{By: "profession", Value: "dentist"}, from, to, now),
+				everything(t, NewKeeper(), db, Filter{By: "profession", Value: "dentist"}, from, to, now); got != want {
 				t.Fatalf("after %s, the kept filtered figures differ:\n%s\n%s", step.name, got, want)
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/psu-project/psu/internal/feedback"
@@ -51,6 +52,58 @@ func Register(srv *web.Server, fb *feedback.Store) error {
 type query struct {
 	Dim      Dimension
 	From, To time.Time // To is exclusive: the day after the last day shown
+	Only     Filter
+}
+
+// values are q's range and narrowing as the URL holds them.
+func (q query) values() url.Values {
+	v := url.Values{"from": {q.From.Format("2006-01-02")}, "to": {q.To.AddDate(0, 0, -1).Format("2006-01-02")}}
+	if q.Only.Narrows() {
+		v.Set("only", q.Only.By+":"+q.Only.Value)
+	}
+	return v
+}
+
+// FilterBys are what the report may be narrowed by, for its form.
+func (query) FilterBys() []FilterBy { return FilterBys }
+
+// fileRange is q's range and narrowing as a download's name ends.
+func (q query) fileRange() string {
+	s := q.From.Format("2006-01-02") + "-to-" + q.To.AddDate(0, 0, -1).Format("2006-01-02")
+	if q.Only.Narrows() {
+		s += "-only-" + q.Only.Value
+	}
+	return s
+}
+
+// Heading is the range and narrowing in words, for a report's heading.
+func (q query) Heading() string {
+	s := describeRange(q)
+	if q.Only.Narrows() {
+		s += ", only " + q.Only.Label()
+	}
+	return s
+}
+
+// parseOnly reads the narrowing chosen, "profession:dentist" say.
+func parseOnly(f *web.Form) Filter {
+	v := f.Get("only")
+	if v == "" {
+		return Filter{}
+	}
+	by, value, _ := strings.Cut(v, ":")
+	for _, b := range FilterBys {
+		if b.Slug != by {
+			continue
+		}
+		for _, o := range b.Options() {
+			if o.Value == value {
+				return Filter{By: by, Value: value}
+			}
+		}
+	}
+	f.Fail("only", "Choose whose cases to count from the list")
+	return Filter{}
 }
 
 // parse reads the report's choices from the URL into f, failing the fields
@@ -58,7 +111,7 @@ type query struct {
 func (h *handlers) parse(v url.Values) (query, *web.Form) {
 	f := web.NewForm(v)
 	today := h.now().UTC().Truncate(24 * time.Hour)
-	q := query{Dim: DimensionBySlug(f.Get("by")),
+	q := query{Dim: DimensionBySlug(f.Get("by")), Only: parseOnly(f),
 		From: time.Date(today.Year()-1, today.Month()+1, 1, 0, 0, 0, 0, time.UTC),
 		To:   today.AddDate(0, 0, 1)}
 	from, to := q.From, q.To
@@ -119,12 +172,13 @@ func (h *handlers) show(w http.ResponseWriter, r *http.Request) {
 		h.srv.ServerError(w, r, err)
 		return
 	}
-	g, err := h.keep.Count(ctx, h.srv.DB, q.Dim, Filter{}, q.From, q.To, th)
+	g, err := h.keep.Count(ctx, h.srv.DB, q.Dim, q.Only, q.From, q.To, th)
 	if err != nil {
 		h.srv.ServerError(w, r, err)
 		return
 	}
-	ev := url.Values{"by": {q.Dim.Slug}, "from": {q.From.Format("2006-01-02")}, "to": {q.To.AddDate(0, 0, -1).Format("2006-01-02")}}
+	ev := q.values()
+	ev.Set("by", q.Dim.Slug)
 	status := http.StatusOK
 	if !f.Valid() {
 		status = http.StatusUnprocessableEntity
@@ -133,7 +187,7 @@ func (h *handlers) show(w http.ResponseWriter, r *http.Request) {
 		Title: "Reports",
 		Form:  f,
 		Data: reportPage{Dims: Dimensions, Query: q, Grid: g, Threshold: th,
-			Chart:  BarChart(q.Dim.Label+" by total, "+describeRange(q), g, th),
+			Chart:  BarChart(q.Dim.Label+" by total, "+q.Heading(), g, th),
 			Export: "/reports/export.csv?" + ev.Encode(),
 			Last:   q.To.AddDate(0, 0, -1).Format("2 January 2006")},
 	})
@@ -150,12 +204,12 @@ func (h *handlers) export(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	g, err := h.keep.Count(ctx, h.srv.DB, q.Dim, Filter{}, q.From, q.To, th)
+	g, err := h.keep.Count(ctx, h.srv.DB, q.Dim, q.Only, q.From, q.To, th)
 	if err != nil {
 		h.srv.ServerError(w, r, err)
 		return
 	}
-	name := fmt.Sprintf("psu-%s-%s-to-%s.csv", q.Dim.Slug, q.From.Format("2006-01-02"), q.To.AddDate(0, 0, -1).Format("2006-01-02"))
+	name := fmt.Sprintf("psu-%s-%s.csv", q.Dim.Slug, q.fileRange())
 	csvHeaders(w, name)
 	_ = WriteCSV(w, q.Dim.Label, g, th)
 }

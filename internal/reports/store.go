@@ -134,59 +134,61 @@ func (k *Keeper) Count(ctx context.Context, q store.Querier, d Dimension, fl Fil
 		cols[i] = m.Format("Jan 2006")
 		col[m.Format("2006-01")] = i
 	}
-	counts := map[string][]int{}
-	names := map[string]string{} // stored value → label, looked up once each
-	facts, err := k.facts(ctx, q, d.kind(), from, to, fl)
+	facts, err := k.facts(ctx, q, d.kind(), from, to)
 	if err != nil {
 		return Grid{}, err
 	}
-	for _, f := range facts {
-		label := f.key
-		if n, ok := names[label]; ok {
-			label = n
-		} else {
-			n = d.name(label)
-			names[label] = n
-			label = n
-		}
-		j, ok := col[f.month]
+	names := map[string]string{} // stored value → label, looked up once each
+	label := func(v string) string {
+		n, ok := names[v]
 		if !ok {
-			continue
+			n = d.name(v)
+			names[v] = n
 		}
-		if counts[label] == nil {
-			counts[label] = make([]int, len(months))
-		}
-		counts[label][j] += f.n
+		return n
 	}
 	// A label fewer than threshold cases share may itself identify them
 	// (a programme typed under "other", an outcome's words): such rows are
-	// pooled under one heading before the cells are suppressed.
-	var pooled []int
-	labels := make([]string, 0, len(counts))
-	for l, c := range counts {
-		total := 0
-		for _, v := range c {
-			total += v
-		}
-		if total < ClampThreshold(threshold) {
-			if pooled == nil {
-				pooled = make([]int, len(months))
-			}
-			for j, v := range c {
-				pooled[j] += v
-			}
+	// pooled under one heading before the cells are suppressed. Which are
+	// pooled is decided on every case, so a narrowed report pools the same.
+	totals := map[string]int{}
+	for _, f := range facts {
+		totals[label(f.key)] += f.n
+	}
+	row := map[string]int{}
+	var labels []string
+	pooled := false
+	for l, n := range totals {
+		if n < ClampThreshold(threshold) {
+			pooled = true
 			continue
 		}
 		labels = append(labels, l)
 	}
 	sort.Strings(labels)
-	if pooled != nil {
+	if pooled {
 		labels = append(labels, OtherLabel)
-		counts[OtherLabel] = pooled
 	}
-	grid := make([][]int, len(labels))
 	for i, l := range labels {
-		grid[i] = counts[l]
+		row[l] = i
 	}
-	return Suppress(labels, cols, grid, threshold), nil
+	tally := func(fs []monthFact) [][]int {
+		grid := make([][]int, len(labels))
+		for i := range grid {
+			grid[i] = make([]int, len(months))
+		}
+		for _, f := range fs {
+			j, ok := col[f.month]
+			if !ok {
+				continue
+			}
+			i, ok := row[label(f.key)]
+			if !ok {
+				i = row[OtherLabel]
+			}
+			grid[i][j] += f.n
+		}
+		return grid
+	}
+	return suppressFiltered(labels, cols, facts, fl, threshold, tally).withoutEmptyRows(), nil
 }

@@ -184,3 +184,153 @@ func TestSuppressNeverRecoverable(t *testing.T) {
 		}
 	}
 }
+
+// learnable works over whole and its slices as someone who sees all of
+// them would: each table's rows, columns and totals, and each entry of
+// whole as the sum of that entry in every slice. It returns the hidden
+// entries they can work out.
+func learnable(whole Grid, slices []Grid) []*Cell {
+	grids := []*Grid{&whole}
+	for i := range slices {
+		grids = append(grids, &slices[i])
+	}
+	var lines [][]*Cell // last element is the total
+	for _, g := range grids {
+		for i := range g.Rows {
+			var l []*Cell
+			for j := range g.Cols {
+				l = append(l, &g.Cells[i][j])
+			}
+			lines = append(lines, append(l, &g.RowTotals[i]))
+		}
+		for j := range g.Cols {
+			var l []*Cell
+			for i := range g.Rows {
+				l = append(l, &g.Cells[i][j])
+			}
+			lines = append(lines, append(l, &g.ColTotals[j]))
+		}
+		var rt, ct []*Cell
+		for i := range g.RowTotals {
+			rt = append(rt, &g.RowTotals[i])
+		}
+		for j := range g.ColTotals {
+			ct = append(ct, &g.ColTotals[j])
+		}
+		lines = append(lines, append(rt, &g.Total), append(ct, &g.Total))
+	}
+	across := func(pick func(g *Grid) *Cell) {
+		var l []*Cell
+		for _, g := range grids[1:] {
+			l = append(l, pick(g))
+		}
+		lines = append(lines, append(l, pick(grids[0])))
+	}
+	for i := range whole.Rows {
+		for j := range whole.Cols {
+			across(func(g *Grid) *Cell { return &g.Cells[i][j] })
+		}
+		across(func(g *Grid) *Cell { return &g.RowTotals[i] })
+	}
+	for j := range whole.Cols {
+		across(func(g *Grid) *Cell { return &g.ColTotals[j] })
+	}
+	across(func(g *Grid) *Cell { return &g.Total })
+	learnt := map[*Cell]bool{}
+	var out []*Cell
+	for progress := true; progress; {
+		progress = false
+		for _, l := range lines {
+			var unknown []*Cell
+			for _, c := range l {
+				if c.Hidden && !learnt[c] {
+					unknown = append(unknown, c)
+				}
+			}
+			if len(unknown) == 1 {
+				learnt[unknown[0]] = true
+				out = append(out, unknown[0])
+				progress = true
+			}
+		}
+	}
+	return out
+}
+
+// The attack narrowed reports invite, counted by hand: in January 20
+// trainees applied from London; narrowed to each profession, doctors 12,
+// nurses 5, dentists 3. Each table alone is safe (3 is hidden), but 20 -
+// 12 - 5 gives the dentists away unless a second profession's count is
+// hidden too.
+func TestSuppressSlicesHandCounted(t *testing.T) {
+	rows, cols := []string{"London"}, []string{"Jan", "Feb"}
+	parts := [][][]int{{{12, 10}}, {{5, 10}}, {{3, 10}}} // doctors, nurses, dentists
+	whole := Suppress(rows, cols, [][]int{{20, 30}}, DefaultThreshold)
+	if whole.Cells[0][0].Hidden {
+		t.Fatalf("whole: 20 hidden: %+v", whole)
+	}
+	gs := SuppressSlices(whole, parts, DefaultThreshold)
+	if !gs[2].Cells[0][0].Hidden {
+		t.Fatalf("dentists' 3 shown: %+v", gs[2])
+	}
+	if !gs[0].Cells[0][0].Hidden && !gs[1].Cells[0][0].Hidden {
+		t.Fatalf("doctors' 12 and nurses' 5 both shown: the dentists' 3 is 20 - 12 - 5: %+v", gs)
+	}
+	if got := learnable(whole, gs); len(got) > 0 {
+		t.Fatalf("%d hidden counts can be worked out", len(got))
+	}
+	// Without the tables suppressed together, it can.
+	var alone []Grid
+	for _, p := range parts {
+		alone = append(alone, Suppress(rows, cols, p, DefaultThreshold))
+	}
+	if len(learnable(whole, alone)) == 0 {
+		t.Fatal("the attack does not work on tables suppressed alone: the test tests nothing")
+	}
+}
+
+// TestSuppressSlicesNeverRecoverable tries many small tables split two to
+// four ways and works each set over as an attacker who sees every one.
+func TestSuppressSlicesNeverRecoverable(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for k := range 2000 {
+		nr, nc, ns := 1+r.IntN(4), 1+r.IntN(4), 2+r.IntN(3)
+		rows, cols := make([]string, nr), make([]string, nc)
+		for i := range rows {
+			rows[i] = fmt.Sprint("r", i)
+		}
+		for j := range cols {
+			cols[j] = fmt.Sprint("c", j)
+		}
+		sum := make([][]int, nr)
+		for i := range sum {
+			sum[i] = make([]int, nc)
+		}
+		parts := make([][][]int, ns)
+		for s := range parts {
+			parts[s] = make([][]int, nr)
+			for i := range parts[s] {
+				parts[s][i] = make([]int, nc)
+				for j := range parts[s][i] {
+					v := []int{0, 0, 1, 2, 4, 5, 7, 12}[r.IntN(8)]
+					parts[s][i][j] = v
+					sum[i][j] += v
+				}
+			}
+		}
+		whole := Suppress(rows, cols, sum, DefaultThreshold)
+		gs := SuppressSlices(whole, parts, DefaultThreshold)
+		for s := range gs {
+			for i := range rows {
+				for j, v := range parts[s][i] {
+					if v > 0 && v < DefaultThreshold && !gs[s].Cells[i][j].Hidden {
+						t.Fatalf("set %d: %d shown", k, v)
+					}
+				}
+			}
+		}
+		if got := learnable(whole, gs); len(got) > 0 {
+			t.Fatalf("set %d %v: %d hidden counts can be worked out", k, parts, len(got))
+		}
+	}
+}

@@ -199,57 +199,52 @@ func CountTarget(ctx context.Context, q store.Querier, tg Target, per Per, from,
 // [from, to), as of now, per month or adviser. A case whose time is still
 // running at now is left out.
 func (k *Keeper) CountTarget(ctx context.Context, q store.Querier, tg Target, per Per, fl Filter, from, to, now time.Time, threshold int) (TargetTable, error) {
-	facts, err := k.facts(ctx, q, tg.kind(), from, to, fl)
+	facts, err := k.facts(ctx, q, tg.kind(), from, to)
 	if err != nil {
 		return TargetTable{}, fmt.Errorf("reports: target %s: %w", tg.Slug, err)
 	}
-	groups := map[string]*group{}
-	var all group
+	counted := facts[:0:0]
 	for _, f := range facts {
-		if f.waiting(now) {
-			continue
+		if !f.waiting(now) {
+			counted = append(counted, f)
 		}
-		key := f.month
-		if per.Slug == "adviser" {
-			key = f.key
-		}
-		var dp *float64
-		if f.tenths >= 0 {
-			d := float64(f.tenths) / 10
-			dp = &d
-		}
-		g := groups[key]
-		if g == nil {
-			g = &group{}
-			groups[key] = g
-		}
-		g.add(f.met, dp, f.n)
-		all.add(f.met, dp, f.n)
 	}
+	var names map[string]string
 	if per.Slug == "adviser" {
-		names, err := staffNames(ctx, q)
-		if err != nil {
+		if names, err = staffNames(ctx, q); err != nil {
 			return TargetTable{}, err
 		}
-		byName := map[string]*group{}
-		for id, g := range groups {
-			n := names[id]
-			if n == "" {
-				n = NoAdviser
-			}
-			if o := byName[n]; o != nil { // two advisers of one name
-				o.met, o.notMet, o.n = o.met+g.met, o.notMet+g.notMet, o.n+g.n
-				for d, k := range g.days {
-					if o.days == nil {
-						o.days = histogram{}
-					}
-					o.days[d] += k
-				}
-				continue
-			}
-			byName[n] = g
+	}
+	// rowOf is the row a fact counts in: its month, or its adviser's name
+	// (two advisers of one name share a row).
+	rowOf := func(f monthFact) string {
+		if per.Slug == "month" {
+			return f.month
 		}
-		groups = byName
+		if n := names[f.key]; n != "" {
+			return n
+		}
+		return NoAdviser
+	}
+	tallyGroups := func(fs []monthFact) (map[string]*group, *group) {
+		groups := map[string]*group{}
+		var all group
+		for _, f := range fs {
+			var dp *float64
+			if f.tenths >= 0 {
+				d := float64(f.tenths) / 10
+				dp = &d
+			}
+			key := rowOf(f)
+			g := groups[key]
+			if g == nil {
+				g = &group{}
+				groups[key] = g
+			}
+			g.add(f.met, dp, f.n)
+			all.add(f.met, dp, f.n)
+		}
+		return groups, &all
 	}
 	var keys, labels []string
 	if per.Slug == "month" {
@@ -258,25 +253,31 @@ func (k *Keeper) CountTarget(ctx context.Context, q store.Querier, tg Target, pe
 			labels = append(labels, m.Format("Jan 2006"))
 		}
 	} else {
-		for k := range groups {
+		wholeGroups, _ := tallyGroups(counted)
+		for k := range wholeGroups {
 			if k != NoAdviser {
 				keys = append(keys, k)
 			}
 		}
 		sort.Strings(keys)
-		if groups[NoAdviser] != nil {
+		if wholeGroups[NoAdviser] != nil {
 			keys = append(keys, NoAdviser)
 		}
 		labels = keys
 	}
-	counts := make([][]int, len(keys))
-	for i, k := range keys {
-		counts[i] = make([]int, 2)
-		if g := groups[k]; g != nil {
-			counts[i][0], counts[i][1] = g.met, g.notMet
+	tally := func(fs []monthFact) [][]int {
+		groups, _ := tallyGroups(fs)
+		counts := make([][]int, len(keys))
+		for i, k := range keys {
+			counts[i] = make([]int, 2)
+			if g := groups[k]; g != nil {
+				counts[i][0], counts[i][1] = g.met, g.notMet
+			}
 		}
+		return counts
 	}
-	t := TargetTable{Target: tg, Per: per, Grid: Suppress(labels, []string{ColMet, ColNotMet}, counts, threshold)}
+	t := TargetTable{Target: tg, Per: per, Grid: suppressFiltered(labels, []string{ColMet, ColNotMet}, counted, fl, threshold, tally)}
+	groups, all := tallyGroups(fl.only(counted))
 	th := ClampThreshold(threshold)
 	figures := func(g *group, met, notMet, total Cell) {
 		share, median, p90 := NotShown, NotShown, NotShown
@@ -293,7 +294,7 @@ func (k *Keeper) CountTarget(ctx context.Context, q store.Querier, tg Target, pe
 	for i, k := range keys {
 		figures(groups[k], t.Grid.Cells[i][0], t.Grid.Cells[i][1], t.Grid.RowTotals[i])
 	}
-	figures(&all, t.Grid.ColTotals[0], t.Grid.ColTotals[1], t.Grid.Total)
+	figures(all, t.Grid.ColTotals[0], t.Grid.ColTotals[1], t.Grid.Total)
 	return t, nil
 }
 

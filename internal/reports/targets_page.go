@@ -24,8 +24,10 @@ func (h *handlers) parseTarget(v url.Values) (targetQuery, *web.Form) {
 }
 
 func (q targetQuery) values() url.Values {
-	return url.Values{"target": {q.Target.Slug}, "per": {q.Per.Slug},
-		"from": {q.From.Format("2006-01-02")}, "to": {q.To.AddDate(0, 0, -1).Format("2006-01-02")}}
+	v := q.query.values()
+	v.Set("target", q.Target.Slug)
+	v.Set("per", q.Per.Slug)
+	return v
 }
 
 type targetPage struct {
@@ -47,7 +49,7 @@ func (h *handlers) targets(w http.ResponseWriter, r *http.Request) {
 		h.srv.ServerError(w, r, err)
 		return
 	}
-	t, err := h.keep.CountTarget(ctx, h.srv.DB, q.Target, q.Per, Filter{}, q.From, q.To, h.now().UTC(), th)
+	t, err := h.keep.CountTarget(ctx, h.srv.DB, q.Target, q.Per, q.Only, q.From, q.To, h.now().UTC(), th)
 	if err != nil {
 		h.srv.ServerError(w, r, err)
 		return
@@ -60,7 +62,7 @@ func (h *handlers) targets(w http.ResponseWriter, r *http.Request) {
 		Title: "Targets",
 		Form:  f,
 		Data: targetPage{Targets: Targets, Pers: Pers, Query: q, Table: t, Threshold: th,
-			Chart:  ShareChart(q.Target.Label+": share met by "+lower(q.Per.Label)+", "+describeRange(q.query), t),
+			Chart:  ShareChart(q.Target.Label+": share met by "+lower(q.Per.Label)+", "+q.Heading(), t),
 			Export: "/reports/targets/export.csv?" + q.values().Encode(),
 			Last:   q.To.AddDate(0, 0, -1).Format("2 January 2006")},
 	})
@@ -84,12 +86,12 @@ func (h *handlers) targetsExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	t, err := h.keep.CountTarget(ctx, h.srv.DB, q.Target, q.Per, Filter{}, q.From, q.To, h.now().UTC(), th)
+	t, err := h.keep.CountTarget(ctx, h.srv.DB, q.Target, q.Per, q.Only, q.From, q.To, h.now().UTC(), th)
 	if err != nil {
 		h.srv.ServerError(w, r, err)
 		return
 	}
-	name := fmt.Sprintf("psu-target-%s-by-%s-%s-to-%s.csv", q.Target.Slug, q.Per.Slug, q.From.Format("2006-01-02"), q.To.AddDate(0, 0, -1).Format("2006-01-02"))
+	name := fmt.Sprintf("psu-target-%s-by-%s-%s.csv", q.Target.Slug, q.Per.Slug, q.fileRange())
 	csvHeaders(w, name)
 	_ = WriteTargetCSV(w, t, th)
 }

@@ -223,3 +223,72 @@ func TestCaseloadPageAndExport(t *testing.T) {
 		})
 	}
 }
+
+// A report narrowed to one profession hides what setting it beside the
+// others and the whole would give away; a narrowing not offered comes
+// back with a message; the export is narrowed and named as the page.
+func TestNarrowedReport(t *testing.T) {
+	for _, e := range storetest.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			in := apptest.Start(t, e)
+			ctx := context.Background()
+			at := time.Date(2026, 5, 12, 10, 0, 0, 0, time.UTC)
+			n := 0
+			add := func(k int, prof, region string) {
+				for range k {
+					n++
+					if _, err := in.App.DB.ExecContext(ctx, `INSERT INTO cases (id, reference, status, status_at, opened_at,
+						profession, region, email_blind, key_sealed, updated_at) VALUES (?, ?, 'new', ?, ?, ?, ?, ?, ?, ?)`,
+						fmt.Sprint("n", n), fmt.Sprint("PSU-N", n), at, at, prof, region, fmt.Sprint("b", n), []byte{1}, at); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			// London in May: doctors 12, nurses 5, dentists 3 (20 in all);
+			// KSS: doctors 10, nurses 10, dentists 10.
+			add(12, "doctor", "london")
+			add(5, "nurse", "london")
+			add(3, "dentist", "london")
+			add(10, "doctor", "kss")
+			add(10, "nurse", "kss")
+			add(10, "dentist", "kss")
+			c := in.Client(t)
+			c.SignIn(in.CreateStaff(t, web.RoleTriageLead))
+			q := "?by=region&from=2026-05-01&to=2026-05-31"
+			whole := c.Get("/reports/export.csv" + q)
+			if !strings.Contains(whole.Body, "London,20,20") {
+				t.Fatalf("whole: %s", whole.Body)
+			}
+			shown := map[string]string{}
+			for _, prof := range []string{"doctor", "nurse", "dentist"} {
+				page := c.Get("/reports" + q + "&only=profession:" + prof)
+				if page.StatusCode != http.StatusOK || !strings.Contains(page.Body, `<option value="profession:`+prof+`" selected>`) {
+					t.Fatalf("%s: %d, or the choice is not kept", prof, page.StatusCode)
+				}
+				ex := c.Get("/reports/export.csv" + q + "&only=profession:" + prof)
+				if !strings.Contains(ex.Header.Get("Content-Disposition"), "-only-"+prof+".csv") {
+					t.Errorf("%s: download named %q", prof, ex.Header.Get("Content-Disposition"))
+				}
+				recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(ex.Body, "\uFEFF"))).ReadAll()
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, r := range recs {
+					if r[0] == "London" {
+						shown[prof] = r[1]
+					}
+				}
+			}
+			if shown["dentist"] != "fewer than 5" {
+				t.Errorf("dentists in London: %q", shown["dentist"])
+			}
+			if shown["doctor"] == "12" && shown["nurse"] == "5" {
+				t.Errorf("doctors 12 and nurses 5 both shown beside a whole of 20: the dentists' 3 can be worked out (%v)", shown)
+			}
+			bad := c.Get("/reports" + q + "&only=profession:astronaut")
+			if bad.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(bad.Body, "Choose whose cases to count from the list") {
+				t.Errorf("a narrowing not offered: %d", bad.StatusCode)
+			}
+		})
+	}
+}
