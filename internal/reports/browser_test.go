@@ -48,6 +48,16 @@ func TestReportsInChromium(t *testing.T) {
 			t.Errorf("table %q", got)
 		}
 		tab.Axe()
+		tab.Select("#only", "profession:doctor")
+		tab.Click("#show-report")
+		if got := tab.Text("#report-title"); !strings.Contains(got, "only Doctor") {
+			t.Errorf("narrowed report's heading %q", got)
+		}
+		if got := tab.Text("table"); strings.Contains(strings.ToLower(got), "nurse") || !strings.Contains(got, "8") {
+			t.Errorf("narrowed to doctors, the table is %q", got)
+		}
+		tab.Axe()
+		tab.Select("#only", "")
 		tab.Fill("#from", "yesterday")
 		tab.Click("#show-report")
 		if got := tab.Text(".nhsuk-error-summary__list"); !strings.Contains(got, "Enter the first day") {

@@ -172,6 +172,14 @@ func (p *Tab) Fill(selector, value string) {
 	p.must("fill "+selector, chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS(selector), value)))
 }
 
+// Select chooses the option of value in the select matched by selector.
+func (p *Tab) Select(selector, value string) {
+	p.t.Helper()
+	ctx, cancel := p.timeout()
+	defer cancel()
+	p.must("select "+selector, chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS(selector), value)))
+}
+
 // Check ticks the checkbox or radio button matched by selector.
 func (p *Tab) Check(selector string) {
 	p.t.Helper()
