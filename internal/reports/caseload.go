@@ -80,33 +80,33 @@ func (k *Keeper) CountCaseload(ctx context.Context, q store.Querier, fl Filter, 
 	if err != nil {
 		return Caseload{}, err
 	}
-	for _, f := range endedFacts {
-		f.ended = true
-		facts = append(facts, f)
+	for _, s := range endedFacts {
+		s.ended = true
+		facts = append(facts, s)
 	}
 	fromMonth, lastMonth := from.Format("2006-01"), last.Format("2006-01")
-	countAll := func(fs []monthFact) map[string][3]int {
+	countAll := func(fs factSets) map[string][3]int {
 		counts := map[string][3]int{}
-		for _, f := range fs {
+		fs.each(func(s *monthSet, f *fact) {
 			name := staff[f.key]
 			if name == "" {
 				name = NoAdviser
 			}
 			c := counts[name]
 			switch {
-			case !f.ended:
+			case !s.ended:
 				c[0] += f.n
-				if f.month == lastMonth {
+				if s.month == lastMonth {
 					c[1] += f.n
 				}
 			default:
 				c[0] -= f.n
-				if f.month >= fromMonth {
+				if s.month >= fromMonth {
 					c[2] += f.n
 				}
 			}
 			counts[name] = c
-		}
+		})
 		return counts
 	}
 	counts := countAll(facts)
@@ -123,7 +123,7 @@ func (k *Keeper) CountCaseload(ctx context.Context, q store.Querier, fl Filter, 
 	// Each column is suppressed on its own with its total (the columns do
 	// not add up to anything).
 	col := func(k int) Grid {
-		return suppressFiltered(names, CaseloadCols[k:k+1], facts, fl, threshold, func(fs []monthFact) [][]int {
+		return suppressFiltered(names, CaseloadCols[k:k+1], facts, fl, threshold, func(fs factSets) [][]int {
 			counts := countAll(fs)
 			cs := make([][]int, len(names))
 			for i, n := range names {
@@ -170,22 +170,22 @@ func (k *Keeper) CountClosure(ctx context.Context, q store.Querier, fl Filter, f
 	for _, m := range months {
 		labels = append(labels, m.Format("Jan 2006"))
 	}
-	byMonth := func(fs []monthFact) (map[string]*group, *group) {
+	byMonth := func(fs factSets) (map[string]*group, *group) {
 		groups := map[string]*group{}
 		var all group
-		for _, f := range fs {
+		fs.each(func(s *monthSet, f *fact) {
 			d := float64(f.tenths) / 10
-			g := groups[f.month]
+			g := groups[s.month]
 			if g == nil {
 				g = &group{}
-				groups[f.month] = g
+				groups[s.month] = g
 			}
 			g.add(true, &d, f.n)
 			all.add(true, &d, f.n)
-		}
+		})
 		return groups, &all
 	}
-	c := Closure{Grid: suppressFiltered(labels, []string{"Cases closed"}, facts, fl, threshold, func(fs []monthFact) [][]int {
+	c := Closure{Grid: suppressFiltered(labels, []string{"Cases closed"}, facts, fl, threshold, func(fs factSets) [][]int {
 		groups, _ := byMonth(fs)
 		counts := make([][]int, len(months))
 		for i, m := range months {

@@ -52,17 +52,27 @@ func (fl Filter) Label() string {
 }
 
 // only keeps the facts fl selects.
-func (fl Filter) only(fs []monthFact) []monthFact {
+func (fl Filter) only(fs factSets) factSets {
 	if !fl.Narrows() {
 		return fs
 	}
-	var out []monthFact
-	for _, f := range fs {
-		if fl.attr(f.fact) == fl.Value {
-			out = append(out, f)
+	return fl.split(fs)[fl.Value]
+}
+
+// split parts fs by the value fl narrows by.
+func (fl Filter) split(fs factSets) map[string]factSets {
+	parts := map[string]factSets{}
+	for _, s := range fs {
+		byValue := map[string][]fact{}
+		for _, f := range s.facts {
+			v := fl.attr(f)
+			byValue[v] = append(byValue[v], f)
+		}
+		for v, facts := range byValue {
+			parts[v] = append(parts[v], monthSet{month: s.month, ended: s.ended, facts: facts})
 		}
 	}
-	return out
+	return parts
 }
 
 // suppressFiltered suppresses the table tally counts from facts, rows ×
@@ -71,15 +81,14 @@ func (fl Filter) only(fs []monthFact) []monthFact {
 // other profession, say) and the whole table as shown unnarrowed, so that
 // no hidden count can be worked out by setting one narrowed report beside
 // the others and the whole.
-func suppressFiltered(rows, cols []string, facts []monthFact, fl Filter, threshold int, tally func([]monthFact) [][]int) Grid {
+func suppressFiltered(rows, cols []string, facts factSets, fl Filter, threshold int, tally func(factSets) [][]int) Grid {
 	whole := Suppress(rows, cols, tally(facts), threshold)
 	if !fl.Narrows() {
 		return whole
 	}
-	parts := map[string][]monthFact{fl.Value: nil}
-	for _, f := range facts {
-		v := fl.attr(f.fact)
-		parts[v] = append(parts[v], f)
+	parts := fl.split(facts)
+	if _, ok := parts[fl.Value]; !ok {
+		parts[fl.Value] = nil
 	}
 	values := make([]string, 0, len(parts))
 	for v := range parts {

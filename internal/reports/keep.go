@@ -68,12 +68,12 @@ func rangeArgs(from, to time.Time) []any { return []any{from.UTC(), to.UTC()} }
 
 // facts returns kd's figures for each month of [from, to), counting again
 // only the months whose version changed.
-func (k *Keeper) facts(ctx context.Context, q store.Querier, kd kind, from, to time.Time) ([]monthFact, error) {
+func (k *Keeper) facts(ctx context.Context, q store.Querier, kd kind, from, to time.Time) (factSets, error) {
 	months := Months(from, to)
 	if len(months) == 0 {
 		return nil, nil
 	}
-	var out []monthFact
+	var out factSets
 	err := q.ReadTx(ctx, func(tx *store.Tx) error {
 		out = out[:0]
 		versions, err := readVersions(ctx, tx, months[0], months[len(months)-1])
@@ -110,19 +110,30 @@ func (k *Keeper) facts(ctx context.Context, q store.Querier, kd kind, from, to t
 		defer k.mu.Unlock()
 		for _, m := range months {
 			key := m.Format("2006-01")
-			for _, f := range k.kept[kd.name][key].facts {
-				out = append(out, monthFact{month: key, fact: f})
-			}
+			out = append(out, monthSet{month: key, facts: k.kept[kd.name][key].facts})
 		}
 		return nil
 	})
 	return out, err
 }
 
-type monthFact struct {
+// monthSet is the facts of one month, as kept (never changed in place).
+type monthSet struct {
 	month string
-	fact
-	ended bool // in the caseload: counted when the cases ended
+	ended bool // in the caseload: the cases counted when they ended
+	facts []fact
+}
+
+// factSets are the facts a report reads, month by month.
+type factSets []monthSet
+
+// each calls fn with every fact of fs and its month.
+func (fs factSets) each(fn func(s *monthSet, f *fact)) {
+	for i := range fs {
+		for j := range fs[i].facts {
+			fn(&fs[i], &fs[i].facts[j])
+		}
+	}
 }
 
 // readVersions reads the version of each month from first to last; a month

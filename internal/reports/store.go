@@ -152,9 +152,7 @@ func (k *Keeper) Count(ctx context.Context, q store.Querier, d Dimension, fl Fil
 	// pooled under one heading before the cells are suppressed. Which are
 	// pooled is decided on every case, so a narrowed report pools the same.
 	totals := map[string]int{}
-	for _, f := range facts {
-		totals[label(f.key)] += f.n
-	}
+	facts.each(func(_ *monthSet, f *fact) { totals[label(f.key)] += f.n })
 	row := map[string]int{}
 	var labels []string
 	pooled := false
@@ -172,22 +170,22 @@ func (k *Keeper) Count(ctx context.Context, q store.Querier, d Dimension, fl Fil
 	for i, l := range labels {
 		row[l] = i
 	}
-	tally := func(fs []monthFact) [][]int {
+	tally := func(fs factSets) [][]int {
 		grid := make([][]int, len(labels))
 		for i := range grid {
 			grid[i] = make([]int, len(months))
 		}
-		for _, f := range fs {
-			j, ok := col[f.month]
+		fs.each(func(s *monthSet, f *fact) {
+			j, ok := col[s.month]
 			if !ok {
-				continue
+				return
 			}
 			i, ok := row[label(f.key)]
 			if !ok {
 				i = row[OtherLabel]
 			}
 			grid[i][j] += f.n
-		}
+		})
 		return grid
 	}
 	return suppressFiltered(labels, cols, facts, fl, threshold, tally).withoutEmptyRows(), nil

@@ -203,12 +203,6 @@ func (k *Keeper) CountTarget(ctx context.Context, q store.Querier, tg Target, pe
 	if err != nil {
 		return TargetTable{}, fmt.Errorf("reports: target %s: %w", tg.Slug, err)
 	}
-	counted := facts[:0:0]
-	for _, f := range facts {
-		if !f.waiting(now) {
-			counted = append(counted, f)
-		}
-	}
 	var names map[string]string
 	if per.Slug == "adviser" {
 		if names, err = staffNames(ctx, q); err != nil {
@@ -217,25 +211,29 @@ func (k *Keeper) CountTarget(ctx context.Context, q store.Querier, tg Target, pe
 	}
 	// rowOf is the row a fact counts in: its month, or its adviser's name
 	// (two advisers of one name share a row).
-	rowOf := func(f monthFact) string {
+	rowOf := func(s *monthSet, f *fact) string {
 		if per.Slug == "month" {
-			return f.month
+			return s.month
 		}
 		if n := names[f.key]; n != "" {
 			return n
 		}
 		return NoAdviser
 	}
-	tallyGroups := func(fs []monthFact) (map[string]*group, *group) {
+	// Cases whose time is still running at now are left out.
+	tallyGroups := func(fs factSets) (map[string]*group, *group) {
 		groups := map[string]*group{}
 		var all group
-		for _, f := range fs {
+		fs.each(func(s *monthSet, f *fact) {
+			if f.waiting(now) {
+				return
+			}
 			var dp *float64
 			if f.tenths >= 0 {
 				d := float64(f.tenths) / 10
 				dp = &d
 			}
-			key := rowOf(f)
+			key := rowOf(s, f)
 			g := groups[key]
 			if g == nil {
 				g = &group{}
@@ -243,7 +241,7 @@ func (k *Keeper) CountTarget(ctx context.Context, q store.Querier, tg Target, pe
 			}
 			g.add(f.met, dp, f.n)
 			all.add(f.met, dp, f.n)
-		}
+		})
 		return groups, &all
 	}
 	var keys, labels []string
@@ -253,7 +251,7 @@ func (k *Keeper) CountTarget(ctx context.Context, q store.Querier, tg Target, pe
 			labels = append(labels, m.Format("Jan 2006"))
 		}
 	} else {
-		wholeGroups, _ := tallyGroups(counted)
+		wholeGroups, _ := tallyGroups(facts)
 		for k := range wholeGroups {
 			if k != NoAdviser {
 				keys = append(keys, k)
@@ -265,7 +263,7 @@ func (k *Keeper) CountTarget(ctx context.Context, q store.Querier, tg Target, pe
 		}
 		labels = keys
 	}
-	tally := func(fs []monthFact) [][]int {
+	tally := func(fs factSets) [][]int {
 		groups, _ := tallyGroups(fs)
 		counts := make([][]int, len(keys))
 		for i, k := range keys {
@@ -276,8 +274,8 @@ func (k *Keeper) CountTarget(ctx context.Context, q store.Querier, tg Target, pe
 		}
 		return counts
 	}
-	t := TargetTable{Target: tg, Per: per, Grid: suppressFiltered(labels, []string{ColMet, ColNotMet}, counted, fl, threshold, tally)}
-	groups, all := tallyGroups(fl.only(counted))
+	t := TargetTable{Target: tg, Per: per, Grid: suppressFiltered(labels, []string{ColMet, ColNotMet}, facts, fl, threshold, tally)}
+	groups, all := tallyGroups(fl.only(facts))
 	th := ClampThreshold(threshold)
 	figures := func(g *group, met, notMet, total Cell) {
 		share, median, p90 := NotShown, NotShown, NotShown
