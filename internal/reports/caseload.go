@@ -33,13 +33,13 @@ var CaseloadCols = []string{"Open at the end", "New in the last month", "Ended i
 // Caseload's kinds: each adviser's cases by the month they opened (merged
 // cases aside), and those that ended by the month they ended.
 var (
-	caseloadOpened = kind{name: "caseload:opened", args: rangeArgs, sql: func(e store.Engine) string {
-		return `SELECT ` + month(e, "c.opened_at") + `, COALESCE(c.assigned_to, ''), c.profession, c.region, 0,
+	caseloadOpened = kind{name: "caseload:opened", args: rangeArgs, sql: func(e store.Engine, by string) string {
+		return `SELECT ` + month(e, "c.opened_at") + `, COALESCE(c.assigned_to, ''), ` + narrow(by, "c.profession", "c.region") + `, 0,
 			CAST(NULL AS INTEGER), CAST(NULL AS DOUBLE PRECISION), COUNT(*)
 			FROM cases c WHERE c.status <> 'merged' AND c.opened_at >= ? AND c.opened_at < ? GROUP BY 1, 2, 3, 4`
 	}}
-	caseloadEnded = kind{name: "caseload:ended", args: rangeArgs, sql: func(e store.Engine) string {
-		return `SELECT ` + month(e, endedAt) + `, COALESCE(c.assigned_to, ''), c.profession, c.region, 0,
+	caseloadEnded = kind{name: "caseload:ended", args: rangeArgs, sql: func(e store.Engine, by string) string {
+		return `SELECT ` + month(e, endedAt) + `, COALESCE(c.assigned_to, ''), ` + narrow(by, "c.profession", "c.region") + `, 0,
 			CAST(NULL AS INTEGER), CAST(NULL AS DOUBLE PRECISION), COUNT(*)
 			FROM cases c WHERE ` + ended + ` AND ` + endedAt + ` >= ? AND ` + endedAt + ` < ? GROUP BY 1, 2, 3, 4`
 	}}
@@ -72,11 +72,11 @@ func (k *Keeper) CountCaseload(ctx context.Context, q store.Querier, fl Filter, 
 	if t, err := time.Parse("2006-01", first.String); err == nil && t.Before(start) {
 		start = t
 	}
-	facts, err := k.facts(ctx, q, caseloadOpened, start, to)
+	facts, err := k.facts(ctx, q, caseloadOpened, fl.By, start, to)
 	if err != nil {
 		return Caseload{}, err
 	}
-	endedFacts, err := k.facts(ctx, q, caseloadEnded, start, to)
+	endedFacts, err := k.facts(ctx, q, caseloadEnded, fl.By, start, to)
 	if err != nil {
 		return Caseload{}, err
 	}
@@ -146,8 +146,8 @@ type Closure struct {
 
 // closure is the time from opening to closing of cases closed, by the
 // month they closed.
-var closure = kind{name: "closure", args: rangeArgs, sql: func(e store.Engine) string {
-	return `SELECT ` + month(e, "c.closed_at") + `, '', c.profession, c.region, 0, ` + tenths(e, "c.opened_at", "c.closed_at") + `,
+var closure = kind{name: "closure", args: rangeArgs, sql: func(e store.Engine, by string) string {
+	return `SELECT ` + month(e, "c.closed_at") + `, '', ` + narrow(by, "c.profession", "c.region") + `, 0, ` + tenths(e, "c.opened_at", "c.closed_at") + `,
 		CAST(NULL AS DOUBLE PRECISION), COUNT(*) FROM cases c
 		WHERE c.closed_at IS NOT NULL AND c.status = 'closed' AND c.closed_at >= ? AND c.closed_at < ?
 		GROUP BY 1, 2, 3, 4, 5, 6`
@@ -161,7 +161,7 @@ func CountClosure(ctx context.Context, q store.Querier, from, to time.Time, thre
 
 // CountClosure measures the cases fl selects closed in [from, to).
 func (k *Keeper) CountClosure(ctx context.Context, q store.Querier, fl Filter, from, to time.Time, threshold int) (Closure, error) {
-	facts, err := k.facts(ctx, q, closure, from, to)
+	facts, err := k.facts(ctx, q, closure, fl.By, from, to)
 	if err != nil {
 		return Closure{}, err
 	}

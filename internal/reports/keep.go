@@ -60,7 +60,10 @@ type kind struct {
 	// sql selects month (2006-01), key, profession, region, met (0 or 1),
 	// tenths (NULL for none), deadline (NULL for none) and a count, for
 	// cases counted under a month in [from, to); args gives its parameters.
-	sql  func(e store.Engine) string
+	// Profession and region are counted by only when the report is
+	// narrowed by them (narrow), so a report of every case reads as few
+	// facts as it can.
+	sql  func(e store.Engine, by string) string
 	args func(from, to time.Time) []any
 }
 
@@ -68,7 +71,8 @@ func rangeArgs(from, to time.Time) []any { return []any{from.UTC(), to.UTC()} }
 
 // facts returns kd's figures for each month of [from, to), counting again
 // only the months whose version changed.
-func (k *Keeper) facts(ctx context.Context, q store.Querier, kd kind, from, to time.Time) (factSets, error) {
+func (k *Keeper) facts(ctx context.Context, q store.Querier, kd kind, by string, from, to time.Time) (factSets, error) {
+	name := kd.name + "/" + by
 	months := Months(from, to)
 	if len(months) == 0 {
 		return nil, nil
@@ -81,7 +85,7 @@ func (k *Keeper) facts(ctx context.Context, q store.Querier, kd kind, from, to t
 			return err
 		}
 		k.mu.Lock()
-		have := k.kept[kd.name]
+		have := k.kept[name]
 		var stale []time.Time
 		for _, m := range months {
 			if c, ok := have[m.Format("2006-01")]; !ok || c.version != versions[m.Format("2006-01")] {
@@ -92,17 +96,17 @@ func (k *Keeper) facts(ctx context.Context, q store.Querier, kd kind, from, to t
 		if len(stale) > 0 {
 			// One count over the span of the stale months; the months
 			// between them are counted again too, at their own versions.
-			counted, err := count(ctx, tx, kd, stale[0], stale[len(stale)-1].AddDate(0, 1, 0))
+			counted, err := count(ctx, tx, kd, by, stale[0], stale[len(stale)-1].AddDate(0, 1, 0))
 			if err != nil {
 				return err
 			}
 			k.mu.Lock()
-			if k.kept[kd.name] == nil {
-				k.kept[kd.name] = map[string]kept{}
+			if k.kept[name] == nil {
+				k.kept[name] = map[string]kept{}
 			}
 			for _, m := range Months(stale[0], stale[len(stale)-1].AddDate(0, 1, 0)) {
 				key := m.Format("2006-01")
-				k.kept[kd.name][key] = kept{version: versions[key], facts: counted[key]}
+				k.kept[name][key] = kept{version: versions[key], facts: counted[key]}
 			}
 			k.mu.Unlock()
 		}
@@ -110,7 +114,7 @@ func (k *Keeper) facts(ctx context.Context, q store.Querier, kd kind, from, to t
 		defer k.mu.Unlock()
 		for _, m := range months {
 			key := m.Format("2006-01")
-			out = append(out, monthSet{month: key, facts: k.kept[kd.name][key].facts})
+			out = append(out, monthSet{month: key, facts: k.kept[name][key].facts})
 		}
 		return nil
 	})
@@ -158,8 +162,8 @@ func readVersions(ctx context.Context, q store.Querier, first, last time.Time) (
 }
 
 // count runs kd over [from, to), by month.
-func count(ctx context.Context, q store.Querier, kd kind, from, to time.Time) (map[string][]fact, error) {
-	rows, err := q.QueryContext(ctx, kd.sql(q.Engine()), kd.args(from, to)...)
+func count(ctx context.Context, q store.Querier, kd kind, by string, from, to time.Time) (map[string][]fact, error) {
+	rows, err := q.QueryContext(ctx, kd.sql(q.Engine(), by), kd.args(from, to)...)
 	if err != nil {
 		return nil, fmt.Errorf("reports: %s: %w", kd.name, err)
 	}
@@ -192,6 +196,19 @@ func count(ctx context.Context, q store.Querier, kd kind, from, to time.Time) (m
 		out[m] = append(out[m], f)
 	}
 	return out, rows.Err()
+}
+
+// narrow is the SQL for the profession and region columns of a count
+// narrowed by by: the column narrowed by, and ” for the other.
+func narrow(by, prof, region string) string {
+	const none = "CAST('' AS TEXT)"
+	switch by {
+	case "profession":
+		return prof + ", " + none
+	case "region":
+		return none + ", " + region
+	}
+	return none + ", " + none
 }
 
 // epoch is the SQL for t as Unix seconds.

@@ -45,8 +45,8 @@ type Dimension struct {
 
 // kind is d's figures as a Keeper keeps them.
 func (d Dimension) kind() kind {
-	return kind{name: "count:" + d.Slug, args: rangeArgs, sql: func(e store.Engine) string {
-		return "SELECT " + month(e, d.at) + ", COALESCE(" + d.label + ", ''), c.profession, c.region, 0, " +
+	return kind{name: "count:" + d.Slug, args: rangeArgs, sql: func(e store.Engine, by string) string {
+		return "SELECT " + month(e, d.at) + ", COALESCE(" + d.label + ", ''), " + narrow(by, "c.profession", "c.region") + ", 0, " +
 			"CAST(NULL AS INTEGER), CAST(NULL AS DOUBLE PRECISION), COUNT(*) FROM " + d.from +
 			" AND " + d.at + " >= ? AND " + d.at + " < ? GROUP BY 1, 2, 3, 4"
 	}}
@@ -134,7 +134,7 @@ func (k *Keeper) Count(ctx context.Context, q store.Querier, d Dimension, fl Fil
 		cols[i] = m.Format("Jan 2006")
 		col[m.Format("2006-01")] = i
 	}
-	facts, err := k.facts(ctx, q, d.kind(), from, to)
+	facts, err := k.facts(ctx, q, d.kind(), fl.By, from, to)
 	if err != nil {
 		return Grid{}, err
 	}

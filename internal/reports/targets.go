@@ -105,8 +105,8 @@ var Targets = []Target{
 // started, adviser, met and days to one decimal place, and for cases still
 // waiting, their deadline.
 func (tg Target) kind() kind {
-	k := kind{name: "target:" + tg.Slug, args: rangeArgs, sql: func(e store.Engine) string {
-		return `SELECT ` + month(e, "s") + `, COALESCE(a, ''), p, r, met, ` + tenths(e, "s", "e") + `, dl, COUNT(*) FROM (` + tg.inner(e) + `) y
+	k := kind{name: "target:" + tg.Slug, args: rangeArgs, sql: func(e store.Engine, by string) string {
+		return `SELECT ` + month(e, "s") + `, COALESCE(a, ''), ` + narrow(by, "p", "r") + `, met, ` + tenths(e, "s", "e") + `, dl, COUNT(*) FROM (` + tg.inner(e) + `) y
 			WHERE e IS NOT NULL OR st NOT IN ('closed', 'withdrawn', 'not_eligible')
 			GROUP BY 1, 2, 3, 4, 5, 6, 7`
 	}}
@@ -199,7 +199,7 @@ func CountTarget(ctx context.Context, q store.Querier, tg Target, per Per, from,
 // [from, to), as of now, per month or adviser. A case whose time is still
 // running at now is left out.
 func (k *Keeper) CountTarget(ctx context.Context, q store.Querier, tg Target, per Per, fl Filter, from, to, now time.Time, threshold int) (TargetTable, error) {
-	facts, err := k.facts(ctx, q, tg.kind(), from, to)
+	facts, err := k.facts(ctx, q, tg.kind(), fl.By, from, to)
 	if err != nil {
 		return TargetTable{}, fmt.Errorf("reports: target %s: %w", tg.Slug, err)
 	}
