@@ -29,6 +29,7 @@ const (
 	idScotland     = "01a2011f-88d1-7ec2-b612-6d1a27e4ed46"
 	idWales        = "01a2011f-88d1-7ec6-9ad7-9f8eba67b215"
 	idNI           = "01a2011f-88d1-7ecc-8cf1-feb0912ad410"
+	idSchools      = "82d51a5e-01bc-5372-964c-6098e58d384c"
 )
 
 func band(n int) *int    { return &n }
@@ -108,9 +109,9 @@ var contract = []contractCase{
 	{"scotland doctor specialty with number", med("scotland", "doctor", "specialty", true), false, "signpost", "outside-area-scotland", []string{idScotland}},
 	{"wales pharmacist foundation", plain("wales", "pharmacist", "foundation"), false, "signpost", "outside-area-wales", []string{idWales}},
 	{"northern ireland nurse band 6", nb("northern-ireland", "nurse", "preceptorship", 6), false, "signpost", "outside-area-northern-ireland", []string{idNI}},
-	{"england doctor core with number", med("england-other", "doctor", "core", true), false, "signpost", "outside-area-england-doctor", []string{idPH, idBMA}},
-	{"england dentist foundation", med("england-other", "dentist", "foundation", true), false, "signpost", "outside-area-england-dentist", []string{idPH}},
-	{"england scientist stp", plain("england-other", "healthcare-scientist", "stp"), false, "signpost", "outside-area-england-other-professions", []string{}},
+	{"england doctor core with number", med("england-other", "doctor", "core", true), false, "signpost", "outside-area-england", []string{idSchools, idPH}},
+	{"england dentist foundation", med("england-other", "dentist", "foundation", true), false, "signpost", "outside-area-england", []string{idSchools, idPH}},
+	{"england scientist stp", plain("england-other", "healthcare-scientist", "stp"), false, "signpost", "outside-area-england", []string{idSchools, idPH}},
 }
 
 // The table covers every rule of the rules in use.
