@@ -21,6 +21,9 @@ type Contact struct {
 	// Organization is the name of the organisation that runs the service,
 	// when it differs from the service's own name.
 	Organization string
+	// HowToContact is the directory's own words on how to get in touch
+	// (the service's application process), when it gives them.
+	HowToContact string
 }
 
 // HasContact reports whether the directory gives any way to reach the
@@ -45,8 +48,9 @@ func Contacts(ctx context.Context, q store.Querier, ids []string) ([]Contact, er
 		c := Contact{
 			Card: Card{ID: l.Service.ID, Name: l.Service.Name, Summary: l.Summary, Phones: l.Phones,
 				Open24h: l.Open24h, URL: "/services/" + l.Service.ID},
-			Email:   l.Service.Email,
-			Website: l.Service.URL,
+			Email:        l.Service.Email,
+			Website:      l.Service.URL,
+			HowToContact: l.Service.ApplicationProcess,
 		}
 		if l.Organization.Name != l.Service.Name {
 			c.Organization = l.Organization.Name
