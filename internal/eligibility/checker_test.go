@@ -12,6 +12,7 @@ import (
 	"github.com/psu-project/psu/internal/apptest"
 	"github.com/psu-project/psu/internal/eligibility"
 	"github.com/psu-project/psu/internal/store"
+	"github.com/psu-project/psu/internal/store/storetest"
 	"github.com/psu-project/psu/internal/web"
 )
 
@@ -289,5 +290,99 @@ func TestWhoCanApplyNamesEveryExclusion(t *testing.T) {
 		if res := c.Get("/services/" + id); res.StatusCode != http.StatusOK {
 			t.Errorf("/services/%s → %d", id, res.StatusCode)
 		}
+	}
+}
+
+// The checker asks only what decides: it goes to the result as soon as the
+// answers so far decide, records the decision with the questions not asked
+// left empty, and hands those answers to the application.
+func TestCheckerStopsAsSoonAsTheRulesDecide(t *testing.T) {
+	for _, e := range storetest.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			in := apptest.Start(t, e)
+			sessionProbe(t, in)
+			c := in.Client(t)
+
+			// Scotland: one question, then the result, which names the
+			// nation's unit and links to the directory's services there.
+			res := c.Post("/eligibility/region", url.Values{"answer": {"scotland"}})
+			if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/eligibility/result" {
+				t.Fatalf("after Scotland: %d %s", res.StatusCode, res.Header.Get("Location"))
+			}
+			page := c.Get("/eligibility/result")
+			for _, want := range []string{"Scotland Deanery support for trainees", "Our directory does not have a phone number, e-mail address or website for this service", `href="/services?where=scotland"`} {
+				if !strings.Contains(page.Body, want) {
+					t.Errorf("Scotland result lacks %q", want)
+				}
+			}
+			if d := latestDecision(t, in.App.DB); d != (lastDecision{"web", "outside-area-scotland", 1, false, "signpost"}) {
+				t.Errorf("decision %+v", d)
+			}
+			var profession, programme string
+			if err := store.Scan(in.App.DB.QueryRowContext(t.Context(), `SELECT profession, programme FROM eligibility_decisions ORDER BY id DESC LIMIT 1`), &profession, &programme); err != nil || profession != "" || programme != "" {
+				t.Errorf("recorded profession %q programme %q (%v), want both empty", profession, programme, err)
+			}
+			if p := readProbe(t, c); !p.Complete {
+				t.Errorf("FromSession does not see the finished check: %+v", p)
+			}
+			// A later question is not needed: it leads to the result.
+			if res := c.Get("/eligibility/profession"); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/eligibility/result" {
+				t.Errorf("GET profession after Scotland: %d %s", res.StatusCode, res.Header.Get("Location"))
+			}
+
+			// Elsewhere in England: NHS Practitioner Health with its phone
+			// number from the directory, and the national entry.
+			c.Post("/eligibility/region", url.Values{"answer": {"england-other"}})
+			page = c.Get("/eligibility/result")
+			for _, want := range []string{"Support through your specialty or foundation school", "NHS Practitioner Health", `href="tel:02030494505"`, `href="/services?where=england"`} {
+				if !strings.Contains(page.Body, want) {
+					t.Errorf("England result lacks %q", want)
+				}
+			}
+
+			// "Something else" in London: no page with a single choice.
+			c.Post("/eligibility/region", url.Values{"answer": {"london"}})
+			res = c.Post("/eligibility/profession", url.Values{"answer": {"other"}})
+			if res.Header.Get("Location") != "/eligibility/result" {
+				t.Errorf("after \"something else\": %s", res.Header.Get("Location"))
+			}
+			if d := latestDecision(t, in.App.DB); d.rule != "not-on-covered-programme" {
+				t.Errorf("decision %+v", d)
+			}
+
+			// A doctor on the Retainer scheme is not asked for a number.
+			c.Post("/eligibility/profession", url.Values{"answer": {"doctor"}})
+			res = c.Post("/eligibility/programme", url.Values{"answer": {"retainer"}})
+			if res.Header.Get("Location") != "/eligibility/result" {
+				t.Errorf("after the Retainer scheme: %s", res.Header.Get("Location"))
+			}
+			if page := c.Get("/eligibility/result"); !strings.Contains(page.Body, "You can apply to the Individual Support Team") {
+				t.Error("a Retainer doctor is not eligible")
+			}
+			if p := readProbe(t, c); !p.Complete || strings.Contains(p.Answers, "training_number") {
+				t.Errorf("handed to the application: %+v", p)
+			}
+
+			// "I am not sure" of the number: eligible, and the team checks.
+			c.Post("/eligibility/programme", url.Values{"answer": {"core"}})
+			if page := c.Get("/eligibility/training-number"); !strings.Contains(page.Body, `value="not-sure"`) || !strings.Contains(page.Body, "I am not sure") {
+				t.Fatal("no \"I am not sure\" answer")
+			}
+			res = c.Post("/eligibility/training-number", url.Values{"answer": {"not-sure"}})
+			if res.Header.Get("Location") != "/eligibility/result" {
+				t.Fatalf("after not sure: %s", res.Header.Get("Location"))
+			}
+			page = c.Get("/eligibility/result")
+			if !strings.Contains(page.Body, "You can apply to the Individual Support Team") || !strings.Contains(page.Body, "not sure whether you hold") {
+				t.Error("not sure: no eligible result that says the team will check")
+			}
+			if checked(c.Get("/eligibility/training-number").Body) != "not-sure" {
+				t.Error("the not sure answer is not shown again")
+			}
+			var tn *bool
+			if err := store.Scan(in.App.DB.QueryRowContext(t.Context(), `SELECT training_number FROM eligibility_decisions ORDER BY id DESC LIMIT 1`), &tn); err != nil || tn != nil {
+				t.Errorf("training number recorded as %v (%v), want empty", tn, err)
+			}
+		})
 	}
 }
