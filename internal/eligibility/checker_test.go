@@ -277,7 +277,7 @@ func TestWhoCanApplyNamesEveryExclusion(t *testing.T) {
 	in := apptest.Start(t, store.SQLite)
 	c := in.Client(t)
 	body := c.Get("/who-can-apply").Body
-	for _, want := range []string{"(SAS) doctors", "after CCT", "Foundation doctors in Kent, Surrey and Sussex",
+	for _, want := range []string{"(SAS) doctors", "after CCT", "Foundation doctors and dentists in Kent, Surrey and Sussex",
 		"Londonwide Medical Committee", "British Medical Association", "NHS Practitioner Health", "KSS Professional Support &amp; Wellbeing Service"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("who can apply lacks %q", want)
