@@ -181,6 +181,7 @@ func (s *Service) answer(w http.ResponseWriter, r *http.Request) {
 
 	// The answers up to this one, and any single-choice question straight
 	// after it: do they decide already?
+	b = fillSingleChoices(b)
 	soFar := fillSingleChoices(b.upTo(q.Name))
 	d, done, err := s.rules.DecideSettled(ctx, ChannelWeb, soFar)
 	if err != nil {
