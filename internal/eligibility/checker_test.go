@@ -283,6 +283,11 @@ func TestWhoCanApplyNamesEveryExclusion(t *testing.T) {
 			t.Errorf("who can apply lacks %q", want)
 		}
 	}
+	// How to reach each, from the directory, or a plain word that it
+	// holds no contact details.
+	if !strings.Contains(body, `href="tel:02030494505"`) || !strings.Contains(body, "our directory does not have a phone number, e-mail address or website for it") {
+		t.Error("who can apply does not say how to reach the services")
+	}
 	for _, id := range []string{"01a2011f-88d1-7e13-91f2-48654848bbdd", "01a2011f-88d1-7ea9-83ab-1850863fa274", "01a2011f-88d1-7eb1-af27-fe9ce86bdae6", "01a2011f-88d1-7eb6-9e27-9db58eb84fa8"} {
 		if !strings.Contains(body, `href="/services/`+id+`"`) {
 			t.Errorf("no link to %s", id)
