@@ -74,7 +74,10 @@ type questionPage struct {
 	Back     string
 }
 
-func (a Answers) value(question string) string {
+// Value is the form value of the answer given to question ("" when there
+// is none): what the question's page shows as chosen, including
+// TrainingNumberNotSure.
+func (a Answers) Value(question string) string {
 	switch question {
 	case QuestionRegion:
 		return a.Region
@@ -150,7 +153,7 @@ func (s *Service) questionForm(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.renderQuestion(w, r, http.StatusOK, q, a, web.NewForm(url.Values{"answer": {a.value(q.Name)}}))
+	s.renderQuestion(w, r, http.StatusOK, q, a, web.NewForm(url.Values{"answer": {a.Value(q.Name)}}))
 }
 
 // answer records one answer and moves on: to the result as soon as the
