@@ -308,11 +308,11 @@ func (a Answers) dropFrom(i int) Answers {
 // valid answer and nothing after it is answered. The web checker may stop
 // at such answers when the rules have already decided (RuleSet.Settled).
 func (a Answers) answeredSoFar() bool {
-	if a != a.Prune() {
+	if !a.same(a.Prune()) {
 		return false
 	}
 	next := NextQuestion(a)
-	return next == "" || a.before(next) == a
+	return next == "" || a.before(next).same(a)
 }
 
 // previous is the question before q in qs, or "".
@@ -321,4 +321,16 @@ func previous(qs []string, q string) string {
 		return qs[i-1]
 	}
 	return ""
+}
+
+// same reports whether a and b hold the same answers (Band and
+// TrainingNumber compared by value).
+func (a Answers) same(b Answers) bool {
+	return a.Region == b.Region && a.Profession == b.Profession && a.Programme == b.Programme &&
+		a.TrainingNumberNotSure == b.TrainingNumberNotSure &&
+		eqPtr(a.Band, b.Band) && eqPtr(a.TrainingNumber, b.TrainingNumber)
+}
+
+func eqPtr[T comparable](x, y *T) bool {
+	return x == y || (x != nil && y != nil && *x == *y)
 }

@@ -42,7 +42,7 @@ func (s *Service) result(w http.ResponseWriter, r *http.Request) {
 	a := s.progress(ctx)
 	var rs *RuleSet
 	var err error
-	if kept, sd, ok := FromSession(ctx, s.srv.Sessions); ok && kept == a {
+	if kept, sd, ok := FromSession(ctx, s.srv.Sessions); ok && kept.same(a) {
 		rs, err = s.rules.Version(ctx, sd.RuleVersion)
 	} else if NextQuestion(a) == "" {
 		// Complete answers without a kept decision: a session from before

@@ -88,6 +88,15 @@ func TestCheckerKeepsAnswersAndHandsThemToTheApplication(t *testing.T) {
 	if !strings.Contains(res.Body, "You can apply to the Individual Support Team") {
 		t.Fatal("not eligible")
 	}
+	// Seeing the result again decides nothing new.
+	var before, after int
+	count := `SELECT COUNT(*) FROM eligibility_decisions`
+	store.Scan(in.App.DB.QueryRowContext(t.Context(), count), &before)
+	c.Get("/eligibility/result")
+	store.Scan(in.App.DB.QueryRowContext(t.Context(), count), &after)
+	if after != before {
+		t.Errorf("viewing the result again recorded %d more decisions", after-before)
+	}
 	p := readProbe(t, c)
 	if !p.Complete {
 		t.Fatalf("FromSession does not see a finished check: %+v", p)
