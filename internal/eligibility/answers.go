@@ -2,6 +2,7 @@ package eligibility
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -11,12 +12,18 @@ import (
 // them all at once (ParseRequest); the web checker gathers them one page at
 // a time (Set, NextQuestion). Band is only used for nurses and allied health
 // professionals; TrainingNumber only for doctors and dentists.
+//
+// TrainingNumberNotSure records the web checker's "I am not sure" answer
+// to the training number question (TrainingNumber is then nil). The API
+// has no such answer. The rules treat it as "yes" (see RuleSet.Decide):
+// the person may apply, and the team checks the number with them.
 type Answers struct {
-	Region         string `json:"region"`
-	Profession     string `json:"profession"`
-	Programme      string `json:"programme"`
-	Band           *int   `json:"band,omitempty"`
-	TrainingNumber *bool  `json:"training_number,omitempty"`
+	Region                string `json:"region"`
+	Profession            string `json:"profession"`
+	Programme             string `json:"programme"`
+	Band                  *int   `json:"band,omitempty"`
+	TrainingNumber        *bool  `json:"training_number,omitempty"`
+	TrainingNumberNotSure bool   `json:"training_number_not_sure,omitempty"`
 }
 
 // FieldError says, in plain English, what to fix in a request. Its JSON form
@@ -100,14 +107,14 @@ func checkBand(profession string, b *int) *FieldError {
 	return nil
 }
 
-func checkTrainingNumber(profession string, t *bool) *FieldError {
+func checkTrainingNumber(profession string, t *bool, notSure bool) *FieldError {
 	if !UsesTrainingNumber(profession) {
-		if t != nil {
+		if t != nil || notSure {
 			return fieldErr(QuestionTrainingNumber, "Leave out training_number: it is only asked of doctors and dentists.")
 		}
 		return nil
 	}
-	if t == nil {
+	if t == nil && !notSure {
 		return fieldErr(QuestionTrainingNumber, "Say whether you hold a London or Kent, Surrey and Sussex training number: training_number must be true or false.")
 	}
 	return nil
@@ -135,7 +142,7 @@ func (a Answers) Validate() *FieldError {
 	if e := checkBand(a.Profession, a.Band); e != nil {
 		return e
 	}
-	return checkTrainingNumber(a.Profession, a.TrainingNumber)
+	return checkTrainingNumber(a.Profession, a.TrainingNumber, a.TrainingNumberNotSure)
 }
 
 // Prune drops answers that do not apply to the chosen profession: a band
@@ -149,6 +156,10 @@ func (a Answers) Prune() Answers {
 	}
 	if !UsesTrainingNumber(a.Profession) {
 		a.TrainingNumber = nil
+		a.TrainingNumberNotSure = false
+	}
+	if a.TrainingNumber != nil {
+		a.TrainingNumberNotSure = false
 	}
 	if a.Programme != "" && !ValidProgramme(a.Profession, a.Programme) {
 		a.Programme = ""
@@ -171,7 +182,7 @@ func NextQuestion(a Answers) string {
 		return QuestionProgramme
 	case UsesBand(a.Profession) && checkBand(a.Profession, a.Band) != nil:
 		return QuestionBand
-	case UsesTrainingNumber(a.Profession) && a.TrainingNumber == nil:
+	case UsesTrainingNumber(a.Profession) && a.TrainingNumber == nil && !a.TrainingNumberNotSure:
 		return QuestionTrainingNumber
 	}
 	return ""
@@ -195,8 +206,9 @@ func QuestionsFor(a Answers) []string {
 // Set records the answer to one question from a web form value and returns
 // the updated answers with anything that no longer applies dropped (see
 // Prune). Band is given as "1" to "9"; training_number as "true"/"false"
-// (or "yes"/"no"). A programme can only be set once the profession is
-// known, and band or training_number only for the professions asked them.
+// (or "yes"/"no") or "not-sure". A programme can only be set once the
+// profession is known, and only to one of the programmes Options offers;
+// band or training_number only for the professions asked them.
 // Errors carry the question's page message (Question.Error) rather than
 // the API wording. On error the answers are returned unchanged.
 func (a Answers) Set(question, value string) (Answers, *FieldError) {
@@ -221,7 +233,7 @@ func (a Answers) Set(question, value string) (Answers, *FieldError) {
 		if !ValidProfession(a.Profession) {
 			return a, pageErr(QuestionProfession)
 		}
-		if !ValidProgramme(a.Profession, value) {
+		if !hasValue(a.Options(question), value) {
 			return a, pageErr(question)
 		}
 		b.Programme = value
@@ -244,12 +256,81 @@ func (a Answers) Set(question, value string) (Answers, *FieldError) {
 			t = true
 		case "false", "no":
 			t = false
+		case TrainingNumberNotSure:
+			b.TrainingNumber, b.TrainingNumberNotSure = nil, true
+			return b.Prune(), nil
 		default:
 			return a, pageErr(question)
 		}
-		b.TrainingNumber = &t
+		b.TrainingNumber, b.TrainingNumberNotSure = &t, false
 	default:
 		return a, fieldErr(question, "%s is not one of the questions.", shown(question))
 	}
 	return b.Prune(), nil
+}
+
+// upTo keeps the answers to question and the questions before it (in the
+// order of QuestionsFor) and drops the rest.
+func (a Answers) upTo(question string) Answers {
+	return a.dropFrom(slices.Index(QuestionsFor(a), question) + 1)
+}
+
+// before keeps only the answers to the questions before question.
+func (a Answers) before(question string) Answers {
+	return a.dropFrom(slices.Index(QuestionsFor(a), question))
+}
+
+// dropFrom drops the answers to the questions from the i-th on (in the
+// order of QuestionsFor); a negative i drops nothing.
+func (a Answers) dropFrom(i int) Answers {
+	if i < 0 {
+		return a
+	}
+	for _, q := range QuestionsFor(a)[i:] {
+		switch q {
+		case QuestionRegion:
+			a.Region = ""
+		case QuestionProfession:
+			a.Profession = ""
+		case QuestionProgramme:
+			a.Programme = ""
+		case QuestionBand:
+			a.Band = nil
+		case QuestionTrainingNumber:
+			a.TrainingNumber, a.TrainingNumberNotSure = nil, false
+		}
+	}
+	return a
+}
+
+// answeredSoFar reports whether the answers were given in order: they are
+// complete, or every question before the first one still to answer has a
+// valid answer and nothing after it is answered. The web checker may stop
+// at such answers when the rules have already decided (RuleSet.Settled).
+func (a Answers) answeredSoFar() bool {
+	if !a.same(a.Prune()) {
+		return false
+	}
+	next := NextQuestion(a)
+	return next == "" || a.before(next).same(a)
+}
+
+// previous is the question before q in qs, or "".
+func previous(qs []string, q string) string {
+	if i := slices.Index(qs, q); i > 0 {
+		return qs[i-1]
+	}
+	return ""
+}
+
+// same reports whether a and b hold the same answers (Band and
+// TrainingNumber compared by value).
+func (a Answers) same(b Answers) bool {
+	return a.Region == b.Region && a.Profession == b.Profession && a.Programme == b.Programme &&
+		a.TrainingNumberNotSure == b.TrainingNumberNotSure &&
+		eqPtr(a.Band, b.Band) && eqPtr(a.TrainingNumber, b.TrainingNumber)
+}
+
+func eqPtr[T comparable](x, y *T) bool {
+	return x == y || (x != nil && y != nil && *x == *y)
 }

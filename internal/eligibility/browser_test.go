@@ -63,25 +63,57 @@ func TestCheckerInChromium(t *testing.T) {
 			}
 			tab.Click("form button[type=submit]")
 			answer("answer-core")
-			tab.Axe()        // the training number question
-			answer("answer") // Yes
+			// The training number question says where to find the number
+			// and takes "I am not sure".
+			if got := tab.Text("#answer-hint"); !strings.Contains(got, "training programme director") {
+				t.Errorf("training number hint %q", got)
+			}
+			tab.Axe()
+			answer("answer-not-sure")
 			if got := tab.Text("h1"); got != "You can apply to the Individual Support Team" {
 				t.Fatalf("result h1 %q", got)
+			}
+			if !strings.Contains(tab.Text("main"), "not sure whether you hold") {
+				t.Error("the result does not say the team will check the training number")
 			}
 			if !strings.Contains(tab.HTML(), `href="/apply"`) {
 				t.Error("no link to the application")
 			}
 			tab.Axe()
 
-			// Change the answers: a KSS foundation trainee is pointed to
-			// the KSS service, with its card from the directory.
+			// Outside London and KSS the region decides at once: the result
+			// names the region's unit, says plainly that the directory has
+			// no contact details for it, and links to the region's listing.
+			tab.Click(`a[href="/eligibility/region"]`)
+			answer("answer-wales")
+			if got := tab.Text("h1"); got != "This service is not the right one for you" || !strings.HasSuffix(tab.URL(), "/eligibility/result") {
+				t.Fatalf("after Wales: h1 %q at %s", got, tab.URL())
+			}
+			if got := tab.Text(".nhsuk-card__heading"); got != "Wales Deanery Professional Support Unit" {
+				t.Errorf("signpost card %q", got)
+			}
+			if !strings.Contains(tab.Text("main"), "Our directory does not have a phone number, e-mail address or website for this service") {
+				t.Error("no plain word that the directory has no contact details")
+			}
+			if !strings.Contains(tab.HTML(), `href="/services?where=wales"`) {
+				t.Error("no link to the directory's services for Wales")
+			}
+			tab.Axe()
+
+			// A dentist sees only dental programmes; a KSS dental
+			// foundation trainee is pointed to the KSS service with no
+			// question about a training number.
 			tab.Click(`a[href="/eligibility/region"]`)
 			answer("answer-kss")
-			tab.Click("form button[type=submit]") // doctor, kept
-			answer("answer")                      // foundation
-			tab.Click("form button[type=submit]") // yes, kept
+			answer("answer-dentist")
+			html := tab.HTML()
+			if !strings.Contains(html, "Dental foundation training") || strings.Contains(html, `value="retainer"`) || strings.Contains(html, `value="gp-specialty"`) {
+				t.Errorf("dentist programme page offers the wrong programmes")
+			}
+			tab.Axe()
+			answer("answer") // dental foundation training
 			if got := tab.Text("h1"); got != "This service is not the right one for you" {
-				t.Fatalf("result h1 %q", got)
+				t.Fatalf("result h1 %q at %s", got, tab.URL())
 			}
 			if got := tab.Text(".nhsuk-card__heading"); got != "KSS Professional Support & Wellbeing Service" {
 				t.Errorf("signpost card %q", got)

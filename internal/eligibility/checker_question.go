@@ -1,6 +1,7 @@
 package eligibility
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -24,6 +25,35 @@ func questionPath(question string) string {
 	return "/eligibility/" + slug(question)
 }
 
+// asked lists the questions the checker shows, given the answers so far: a
+// question with a single possible answer (the programme of "something
+// else") is answered for the person, not shown.
+func asked(a Answers) []string {
+	var out []string
+	for _, q := range QuestionsFor(a) {
+		if q == QuestionRegion || q == QuestionProfession || len(a.Options(q)) != 1 {
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+// fillSingleChoices answers every question still open that has a single
+// possible answer, from the first on, until one has a real choice.
+func fillSingleChoices(a Answers) Answers {
+	for {
+		next := NextQuestion(a)
+		if next == "" || slices.Contains(asked(a), next) {
+			return a
+		}
+		b, err := a.Set(next, a.Options(next)[0].Value)
+		if err != nil {
+			return a
+		}
+		a = b
+	}
+}
+
 // reachable reports whether question can be shown now: it applies to the
 // profession chosen and every earlier question has an answer.
 func reachable(question string, a Answers) bool {
@@ -44,7 +74,10 @@ type questionPage struct {
 	Back     string
 }
 
-func (a Answers) value(question string) string {
+// Value is the form value of the answer given to question ("" when there
+// is none): what the question's page shows as chosen, including
+// TrainingNumberNotSure.
+func (a Answers) Value(question string) string {
 	switch question {
 	case QuestionRegion:
 		return a.Region
@@ -59,6 +92,9 @@ func (a Answers) value(question string) string {
 	case QuestionTrainingNumber:
 		if a.TrainingNumber != nil {
 			return strconv.FormatBool(*a.TrainingNumber)
+		}
+		if a.TrainingNumberNotSure {
+			return TrainingNumberNotSure
 		}
 	}
 	return ""
@@ -84,9 +120,8 @@ func (s *Service) question(w http.ResponseWriter, r *http.Request) (Question, bo
 
 func (s *Service) renderQuestion(w http.ResponseWriter, r *http.Request, status int, q Question, a Answers, f *web.Form) {
 	back := "/eligibility"
-	qs := QuestionsFor(a)
-	if i := slices.Index(qs, q.Name); i > 0 {
-		back = questionPath(qs[i-1])
+	if p := previous(asked(a), q.Name); p != "" {
+		back = questionPath(p)
 	}
 	s.srv.Render(w, r, status, "eligibility/question.html", web.Page{
 		Title: q.Title,
@@ -100,17 +135,32 @@ func (s *Service) questionForm(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	a := s.progress(r.Context())
+	ctx := r.Context()
+	a := s.progress(ctx)
 	if !reachable(q.Name, a) {
 		http.Redirect(w, r, questionPath(NextQuestion(a)), http.StatusSeeOther)
 		return
 	}
-	s.renderQuestion(w, r, http.StatusOK, q, a, web.NewForm(url.Values{"answer": {a.value(q.Name)}}))
+	// A question the rules no longer need: the answers before it decide.
+	if q.Name != QuestionRegion {
+		rs, err := s.rules.Current(ctx)
+		if err != nil {
+			s.srv.ServerError(w, r, err)
+			return
+		}
+		if _, done := rs.Settled(a.before(q.Name)); done {
+			http.Redirect(w, r, questionPath(""), http.StatusSeeOther)
+			return
+		}
+	}
+	s.renderQuestion(w, r, http.StatusOK, q, a, web.NewForm(url.Values{"answer": {a.Value(q.Name)}}))
 }
 
-// answer records one answer and moves on: to the next question in order
-// (so someone going back through the pages sees each answer again), or to
-// the result once every question that applies has an answer.
+// answer records one answer and moves on: to the result as soon as the
+// answers up to this one decide (later answers are then dropped, as they
+// did not matter), or else to the next question in order, so someone going
+// back through the pages sees each answer again. Questions with a single
+// possible answer are answered on the way.
 func (s *Service) answer(w http.ResponseWriter, r *http.Request) {
 	q, ok := s.question(w, r)
 	if !ok || !s.srv.ParseForm(w, r) {
@@ -129,27 +179,36 @@ func (s *Service) answer(w http.ResponseWriter, r *http.Request) {
 		s.renderQuestion(w, r, http.StatusUnprocessableEntity, q, a, f)
 		return
 	}
+	s.srv.Sessions.Remove(ctx, KeyAnswers)
+	s.srv.Sessions.Remove(ctx, KeyDecision)
+
+	// The answers up to this one, and any single-choice question straight
+	// after it: do they decide already?
+	b = fillSingleChoices(b)
+	soFar := fillSingleChoices(b.upTo(q.Name))
+	d, done, err := s.rules.DecideSettled(ctx, ChannelWeb, soFar)
+	if err != nil {
+		s.srv.ServerError(w, r, err)
+		return
+	}
+	if done {
+		if err := s.keep(ctx, soFar, d); err != nil {
+			s.srv.ServerError(w, r, err)
+			return
+		}
+		http.Redirect(w, r, questionPath(""), http.StatusSeeOther)
+		return
+	}
 	if err := s.putJSON(ctx, keyProgress, b); err != nil {
 		s.srv.ServerError(w, r, err)
 		return
 	}
-	s.srv.Sessions.Remove(ctx, KeyAnswers)
-	s.srv.Sessions.Remove(ctx, KeyDecision)
-
-	qs := QuestionsFor(b)
+	qs := asked(b)
 	next := NextQuestion(b)
 	if i := slices.Index(qs, q.Name); i+1 < len(qs) && (next == "" || i+1 < slices.Index(qs, next)) {
 		next = qs[i+1]
 	}
-	if next != "" {
-		http.Redirect(w, r, questionPath(next), http.StatusSeeOther)
-		return
-	}
-	if _, err := s.decideAndKeep(r, b); err != nil {
-		s.srv.ServerError(w, r, err)
-		return
-	}
-	http.Redirect(w, r, questionPath(""), http.StatusSeeOther)
+	http.Redirect(w, r, questionPath(next), http.StatusSeeOther)
 }
 
 // decideAndKeep decides on complete answers, records the decision and keeps
@@ -160,9 +219,17 @@ func (s *Service) decideAndKeep(r *http.Request, a Answers) (Decision, error) {
 	if err != nil {
 		return Decision{}, err
 	}
-	if err := s.putJSON(ctx, KeyAnswers, a); err != nil {
-		return Decision{}, err
+	return d, s.keep(ctx, a, d)
+}
+
+// keep stores the answers the checker finished with, as its progress and
+// as the final answers, and the decision on them, for the application.
+func (s *Service) keep(ctx context.Context, a Answers, d Decision) error {
+	if err := s.putJSON(ctx, keyProgress, a); err != nil {
+		return err
 	}
-	err = s.putJSON(ctx, KeyDecision, SessionDecision{RuleID: d.RuleID, RuleVersion: d.RuleVersion, Eligible: d.Eligible, Route: d.Route})
-	return d, err
+	if err := s.putJSON(ctx, KeyAnswers, a); err != nil {
+		return err
+	}
+	return s.putJSON(ctx, KeyDecision, SessionDecision{RuleID: d.RuleID, RuleVersion: d.RuleVersion, Eligible: d.Eligible, Route: d.Route})
 }

@@ -11,9 +11,28 @@ import (
 // resultPage is what eligible.html and not_eligible.html show.
 type resultPage struct {
 	Decision Decision
-	Cards    []directory.Card
+	// Contacts are the signposts with how to reach each, from the
+	// directory.
+	Contacts []directory.Contact
 	Phone    string
 	Change   string
+	// NotSure: the person answered "I am not sure" to the training number
+	// question, and the answer would have changed the decision.
+	NotSure bool
+	// Region is where the person works or trains, in words, and Listing
+	// the directory's list of services there, for people outside London
+	// and Kent, Surrey and Sussex.
+	Region  string
+	Listing string
+}
+
+// directoryRegion is the directory's regions code for each region outside
+// London and Kent, Surrey and Sussex, and its name.
+var directoryRegion = map[string]struct{ code, name string }{
+	RegionEnglandOther:    {"england", "England"},
+	RegionScotland:        {"scotland", "Scotland"},
+	RegionWales:           {"wales", "Wales"},
+	RegionNorthernIreland: {"northern-ireland", "Northern Ireland"},
 }
 
 // result shows the decision kept in the session. It is decided again from
@@ -21,26 +40,28 @@ type resultPage struct {
 func (s *Service) result(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	a := s.progress(ctx)
-	if next := NextQuestion(a); next != "" {
-		http.Redirect(w, r, questionPath(next), http.StatusSeeOther)
-		return
-	}
-	var d Decision
-	if _, sd, ok := FromSession(ctx, s.srv.Sessions); ok {
-		rs, err := s.rules.Version(ctx, sd.RuleVersion)
-		if err != nil {
-			s.srv.ServerError(w, r, err)
-			return
-		}
-		d = rs.Decide(a)
-	} else {
+	var rs *RuleSet
+	var err error
+	if kept, sd, ok := FromSession(ctx, s.srv.Sessions); ok && kept.same(a) {
+		rs, err = s.rules.Version(ctx, sd.RuleVersion)
+	} else if NextQuestion(a) == "" {
 		// Complete answers without a kept decision: a session from before
 		// the last answer was saved. Decide now.
-		var err error
-		if d, err = s.decideAndKeep(r, a); err != nil {
-			s.srv.ServerError(w, r, err)
-			return
+		if _, err = s.decideAndKeep(r, a); err == nil {
+			rs, err = s.rules.Current(ctx)
 		}
+	} else {
+		http.Redirect(w, r, questionPath(NextQuestion(a)), http.StatusSeeOther)
+		return
+	}
+	if err != nil {
+		s.srv.ServerError(w, r, err)
+		return
+	}
+	d, ok := rs.Settled(a)
+	if !ok {
+		http.Redirect(w, r, questionPath(NextQuestion(a)), http.StatusSeeOther)
+		return
 	}
 	phone, err := settings.UnitPhone(ctx, s.srv.DB)
 	if err != nil {
@@ -48,15 +69,22 @@ func (s *Service) result(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data := resultPage{Decision: d, Phone: phone, Change: questionPath(QuestionRegion)}
+	if a.TrainingNumberNotSure {
+		yes, no := a, a
+		t, f := true, false
+		yes.TrainingNumber, no.TrainingNumber = &t, &f
+		data.NotSure = rs.Decide(yes).RuleID != rs.Decide(no).RuleID
+	}
 	if d.Eligible {
 		s.srv.Render(w, r, http.StatusOK, "eligibility/eligible.html", web.Page{Title: "You can apply to the Individual Support Team", Data: data})
 		return
 	}
-	cards, err := s.cards(ctx, d.Signposts)
-	if err != nil {
+	if r, ok := directoryRegion[a.Region]; ok {
+		data.Region, data.Listing = r.name, directory.RegionListingURL(r.code)
+	}
+	if data.Contacts, err = s.contacts(ctx, d.Signposts); err != nil {
 		s.srv.ServerError(w, r, err)
 		return
 	}
-	data.Cards = cards
 	s.srv.Render(w, r, http.StatusOK, "eligibility/not_eligible.html", web.Page{Title: "This service is not the right one for you", Data: data})
 }

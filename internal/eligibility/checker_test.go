@@ -12,6 +12,7 @@ import (
 	"github.com/psu-project/psu/internal/apptest"
 	"github.com/psu-project/psu/internal/eligibility"
 	"github.com/psu-project/psu/internal/store"
+	"github.com/psu-project/psu/internal/store/storetest"
 	"github.com/psu-project/psu/internal/web"
 )
 
@@ -86,6 +87,15 @@ func TestCheckerKeepsAnswersAndHandsThemToTheApplication(t *testing.T) {
 	res := walk(t, c, a)
 	if !strings.Contains(res.Body, "You can apply to the Individual Support Team") {
 		t.Fatal("not eligible")
+	}
+	// Seeing the result again decides nothing new.
+	var before, after int
+	count := `SELECT COUNT(*) FROM eligibility_decisions`
+	store.Scan(in.App.DB.QueryRowContext(t.Context(), count), &before)
+	c.Get("/eligibility/result")
+	store.Scan(in.App.DB.QueryRowContext(t.Context(), count), &after)
+	if after != before {
+		t.Errorf("viewing the result again recorded %d more decisions", after-before)
 	}
 	p := readProbe(t, c)
 	if !p.Complete {
@@ -276,11 +286,16 @@ func TestWhoCanApplyNamesEveryExclusion(t *testing.T) {
 	in := apptest.Start(t, store.SQLite)
 	c := in.Client(t)
 	body := c.Get("/who-can-apply").Body
-	for _, want := range []string{"(SAS) doctors", "after CCT", "Foundation doctors in Kent, Surrey and Sussex",
+	for _, want := range []string{"(SAS) doctors", "after CCT", "Foundation doctors and dentists in Kent, Surrey and Sussex",
 		"Londonwide Medical Committee", "British Medical Association", "NHS Practitioner Health", "KSS Professional Support &amp; Wellbeing Service"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("who can apply lacks %q", want)
 		}
+	}
+	// How to reach each, from the directory, or a plain word that it
+	// holds no contact details.
+	if !strings.Contains(body, `href="tel:02030494505"`) || !strings.Contains(body, "our directory does not have a phone number, e-mail address or website for it") {
+		t.Error("who can apply does not say how to reach the services")
 	}
 	for _, id := range []string{"01a2011f-88d1-7e13-91f2-48654848bbdd", "01a2011f-88d1-7ea9-83ab-1850863fa274", "01a2011f-88d1-7eb1-af27-fe9ce86bdae6", "01a2011f-88d1-7eb6-9e27-9db58eb84fa8"} {
 		if !strings.Contains(body, `href="/services/`+id+`"`) {
@@ -289,5 +304,99 @@ func TestWhoCanApplyNamesEveryExclusion(t *testing.T) {
 		if res := c.Get("/services/" + id); res.StatusCode != http.StatusOK {
 			t.Errorf("/services/%s → %d", id, res.StatusCode)
 		}
+	}
+}
+
+// The checker asks only what decides: it goes to the result as soon as the
+// answers so far decide, records the decision with the questions not asked
+// left empty, and hands those answers to the application.
+func TestCheckerStopsAsSoonAsTheRulesDecide(t *testing.T) {
+	for _, e := range storetest.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			in := apptest.Start(t, e)
+			sessionProbe(t, in)
+			c := in.Client(t)
+
+			// Scotland: one question, then the result, which names the
+			// nation's unit and links to the directory's services there.
+			res := c.Post("/eligibility/region", url.Values{"answer": {"scotland"}})
+			if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/eligibility/result" {
+				t.Fatalf("after Scotland: %d %s", res.StatusCode, res.Header.Get("Location"))
+			}
+			page := c.Get("/eligibility/result")
+			for _, want := range []string{"Scotland Deanery support for trainees", "Our directory does not have a phone number, e-mail address or website for this service", `href="/services?where=scotland"`} {
+				if !strings.Contains(page.Body, want) {
+					t.Errorf("Scotland result lacks %q", want)
+				}
+			}
+			if d := latestDecision(t, in.App.DB); d != (lastDecision{"web", "outside-area-scotland", 1, false, "signpost"}) {
+				t.Errorf("decision %+v", d)
+			}
+			var profession, programme string
+			if err := store.Scan(in.App.DB.QueryRowContext(t.Context(), `SELECT profession, programme FROM eligibility_decisions ORDER BY id DESC LIMIT 1`), &profession, &programme); err != nil || profession != "" || programme != "" {
+				t.Errorf("recorded profession %q programme %q (%v), want both empty", profession, programme, err)
+			}
+			if p := readProbe(t, c); !p.Complete {
+				t.Errorf("FromSession does not see the finished check: %+v", p)
+			}
+			// A later question is not needed: it leads to the result.
+			if res := c.Get("/eligibility/profession"); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/eligibility/result" {
+				t.Errorf("GET profession after Scotland: %d %s", res.StatusCode, res.Header.Get("Location"))
+			}
+
+			// Elsewhere in England: NHS Practitioner Health with its phone
+			// number from the directory, and the national entry.
+			c.Post("/eligibility/region", url.Values{"answer": {"england-other"}})
+			page = c.Get("/eligibility/result")
+			for _, want := range []string{"Support through your specialty or foundation school", "NHS Practitioner Health", `href="tel:02030494505"`, `href="/services?where=england"`} {
+				if !strings.Contains(page.Body, want) {
+					t.Errorf("England result lacks %q", want)
+				}
+			}
+
+			// "Something else" in London: no page with a single choice.
+			c.Post("/eligibility/region", url.Values{"answer": {"london"}})
+			res = c.Post("/eligibility/profession", url.Values{"answer": {"other"}})
+			if res.Header.Get("Location") != "/eligibility/result" {
+				t.Errorf("after \"something else\": %s", res.Header.Get("Location"))
+			}
+			if d := latestDecision(t, in.App.DB); d.rule != "not-on-covered-programme" {
+				t.Errorf("decision %+v", d)
+			}
+
+			// A doctor on the Retainer scheme is not asked for a number.
+			c.Post("/eligibility/profession", url.Values{"answer": {"doctor"}})
+			res = c.Post("/eligibility/programme", url.Values{"answer": {"retainer"}})
+			if res.Header.Get("Location") != "/eligibility/result" {
+				t.Errorf("after the Retainer scheme: %s", res.Header.Get("Location"))
+			}
+			if page := c.Get("/eligibility/result"); !strings.Contains(page.Body, "You can apply to the Individual Support Team") {
+				t.Error("a Retainer doctor is not eligible")
+			}
+			if p := readProbe(t, c); !p.Complete || strings.Contains(p.Answers, "training_number") {
+				t.Errorf("handed to the application: %+v", p)
+			}
+
+			// "I am not sure" of the number: eligible, and the team checks.
+			c.Post("/eligibility/programme", url.Values{"answer": {"core"}})
+			if page := c.Get("/eligibility/training-number"); !strings.Contains(page.Body, `value="not-sure"`) || !strings.Contains(page.Body, "I am not sure") {
+				t.Fatal("no \"I am not sure\" answer")
+			}
+			res = c.Post("/eligibility/training-number", url.Values{"answer": {"not-sure"}})
+			if res.Header.Get("Location") != "/eligibility/result" {
+				t.Fatalf("after not sure: %s", res.Header.Get("Location"))
+			}
+			page = c.Get("/eligibility/result")
+			if !strings.Contains(page.Body, "You can apply to the Individual Support Team") || !strings.Contains(page.Body, "not sure whether you hold") {
+				t.Error("not sure: no eligible result that says the team will check")
+			}
+			if checked(c.Get("/eligibility/training-number").Body) != "not-sure" {
+				t.Error("the not sure answer is not shown again")
+			}
+			var tn *bool
+			if err := store.Scan(in.App.DB.QueryRowContext(t.Context(), `SELECT training_number FROM eligibility_decisions ORDER BY id DESC LIMIT 1`), &tn); err != nil || tn != nil {
+				t.Errorf("training number recorded as %v (%v), want empty", tn, err)
+			}
+		})
 	}
 }

@@ -19,6 +19,7 @@ const (
 	idScotland     = "01a2011f-88d1-7ec2-b612-6d1a27e4ed46"
 	idWales        = "01a2011f-88d1-7ec6-9ad7-9f8eba67b215"
 	idNI           = "01a2011f-88d1-7ecc-8cf1-feb0912ad410"
+	idSchools      = "82d51a5e-01bc-5372-964c-6098e58d384c"
 )
 
 var directoryNames = map[string]string{
@@ -31,6 +32,7 @@ var directoryNames = map[string]string{
 	idScotland:     "Scotland Deanery support for trainees",
 	idWales:        "Wales Deanery Professional Support Unit",
 	idNI:           "Northern Ireland Professional Support and Wellbeing team",
+	idSchools:      "Support through your specialty or foundation school",
 }
 
 func band(n int) *int { return &n }
@@ -117,7 +119,7 @@ func TestDecideDefaultRules(t *testing.T) {
 		{"london dentist retainer", med(london, "dentist", "retainer", yes), no, sign, "doctor-dentist-not-covered", ids(idPH)},
 		{"kss dentist msw", med(kssR, "dentist", "medical-support-worker", no), no, sign, "doctor-dentist-not-covered", ids(idPH)},
 		{"wales doctor retainer", med(RegionWales, "doctor", "retainer", no), no, sign, "outside-area-wales", ids(idWales)},
-		{"england doctor igpr", med(RegionEnglandOther, "doctor", "international-gp-recruitment", no), no, sign, "outside-area-england-doctor", ids(idPH, idBMA)},
+		{"england doctor igpr", med(RegionEnglandOther, "doctor", "international-gp-recruitment", no), no, sign, "outside-area-england", ids(idSchools, idPH)},
 
 		// Doctors and dentists in none of the groups.
 		{"london doctor none", med(london, "doctor", "none", no), no, sign, "doctor-dentist-not-covered", ids(idPH)},
@@ -134,12 +136,12 @@ func TestDecideDefaultRules(t *testing.T) {
 		{"northern ireland ahp band 5", nb(RegionNorthernIreland, "allied-health-professional", "specialist-development", 5), no, sign, "outside-area-northern-ireland", ids(idNI)},
 
 		// Elsewhere in England.
-		{"england doctor specialty with number", med(RegionEnglandOther, "doctor", "specialty", yes), no, sign, "outside-area-england-doctor", ids(idPH, idBMA)},
-		{"england doctor foundation is not the kss rule", med(RegionEnglandOther, "doctor", "foundation", yes), no, sign, "outside-area-england-doctor", ids(idPH, idBMA)},
-		{"england dentist core with number", med(RegionEnglandOther, "dentist", "core", yes), no, sign, "outside-area-england-dentist", ids(idPH)},
-		{"england nurse band 6 preceptorship", nb(RegionEnglandOther, "nurse", "preceptorship", 6), no, sign, "outside-area-england-other-professions", ids()},
-		{"england pharmacist pre-registration", plain(RegionEnglandOther, "pharmacist", "pre-registration"), no, sign, "outside-area-england-other-professions", ids()},
-		{"england other", plain(RegionEnglandOther, "other", "none"), no, sign, "outside-area-england-other-professions", ids()},
+		{"england doctor specialty with number", med(RegionEnglandOther, "doctor", "specialty", yes), no, sign, "outside-area-england", ids(idSchools, idPH)},
+		{"england doctor foundation is not the kss rule", med(RegionEnglandOther, "doctor", "foundation", yes), no, sign, "outside-area-england", ids(idSchools, idPH)},
+		{"england dentist core with number", med(RegionEnglandOther, "dentist", "core", yes), no, sign, "outside-area-england", ids(idSchools, idPH)},
+		{"england nurse band 6 preceptorship", nb(RegionEnglandOther, "nurse", "preceptorship", 6), no, sign, "outside-area-england", ids(idSchools, idPH)},
+		{"england pharmacist pre-registration", plain(RegionEnglandOther, "pharmacist", "pre-registration"), no, sign, "outside-area-england", ids(idSchools, idPH)},
+		{"england other", plain(RegionEnglandOther, "other", "none"), no, sign, "outside-area-england", ids(idSchools, idPH)},
 
 		// Nurses and AHPs: bands 5 to 8 on a recognised scheme.
 		{"london nurse preceptorship band 4", nb(london, "nurse", "preceptorship", 4), no, sign, "nurse-ahp-outside-band-range", ids(idPSULondon)},
@@ -169,7 +171,7 @@ func TestDecideDefaultRules(t *testing.T) {
 		{"london stp", plain(london, "healthcare-scientist", "stp"), yes, ist, "healthcare-scientist-in-training", ids(idIST)},
 		{"kss hsst", plain(kssR, "healthcare-scientist", "hsst"), yes, ist, "healthcare-scientist-in-training", ids(idIST)},
 		{"london scientist not in training", plain(london, "healthcare-scientist", "none"), no, sign, "not-on-covered-programme", ids(idPSULondon)},
-		{"england stp", plain(RegionEnglandOther, "healthcare-scientist", "stp"), no, sign, "outside-area-england-other-professions", ids()},
+		{"england stp", plain(RegionEnglandOther, "healthcare-scientist", "stp"), no, sign, "outside-area-england", ids(idSchools, idPH)},
 
 		// Other professions.
 		{"london other", plain(london, "other", "none"), no, sign, "not-on-covered-programme", ids(idPSULondon)},

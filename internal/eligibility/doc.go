@@ -9,8 +9,12 @@
 // applies the rule set in use and records the decision.
 //
 // Around the engine (Register): the one-question-per-page checker at
-// /eligibility, POST /api/v1/eligibility, the /who-can-apply page written
-// from the rules in use, and /admin/eligibility, where administrators
+// /eligibility, which asks only what decides: after each answer it goes
+// straight to the result once every possible set of remaining answers
+// would be decided by the same rule (RuleSet.Settled), and it answers a
+// question with a single possible answer itself; POST /api/v1/eligibility,
+// the /who-can-apply page written from the rules in use, and
+// /admin/eligibility, where administrators
 // publish a new version of the rules (also psu eligibility rules import).
 // Published versions are kept in eligibility_rule_sets and never change;
 // the highest is in use; version 1 is rules/default.json, stored at first
@@ -112,26 +116,34 @@
 //     Service whether or not they hold a training number, and the rule
 //     covers dentists in foundation training as well as doctors.
 //   - Doctors on the I&R, Retainer, IGPR, CAPS or MSW schemes are eligible
-//     without a training number (the source does not ask for one). The
-//     question is still asked, because the contract requires
-//     training_number for every doctor and dentist; the answer is ignored.
-//     These schemes are for doctors only: a dentist choosing one is not
-//     eligible (rule doctor-dentist-not-covered).
+//     without a training number (the source does not ask for one). The API
+//     contract still requires training_number for every doctor and dentist
+//     (the answer is ignored); the web checker does not ask it (see below).
+//     These schemes are for doctors only: a dentist choosing one through
+//     the API is not eligible (rule doctor-dentist-not-covered); the web
+//     checker offers dentists only the dental programmes.
 //   - gp-specialty counts as specialty training for doctors and dentists
 //     alike (the contract gives both the same programme list).
 //   - SAS and completed-training dentists are treated like the doctors in
 //     the source's note, but are pointed only to NHS Practitioner Health
 //     (the Londonwide Medical Committee and BMA serve doctors).
-//   - Outside London and KSS the region rules come first, so they apply to
-//     every profession and programme. Scotland, Wales and Northern Ireland
-//     get their nation's trainee support service for everyone. Elsewhere in
-//     England: doctors get NHS Practitioner Health and the BMA, dentists
-//     Practitioner Health only, and other professions no directory service
-//     (none in the directory is for them) but a reason telling them to ask
-//     their programme lead or employer.
+//   - Outside London and KSS the region rules come first and depend on the
+//     region alone, so the web checker gives the result straight after the
+//     region question. Scotland, Wales and Northern Ireland get their
+//     nation's trainee support service. Elsewhere in England everyone gets
+//     one rule: the directory holds no entry or contact details for each
+//     English region's professional support service, so it names the
+//     national entry (support through your specialty or foundation school)
+//     and NHS Practitioner Health, which is open to all health and care
+//     professionals in England, and tells people who are not doctors or
+//     dentists to ask their programme lead or employer.
 //   - In London and KSS, people who are not eligible and not doctors or
 //     dentists are pointed to the Professional Support Unit London, which
 //     the IST is part of.
+//   - "I am not sure" (web checker only; Answers.TrainingNumberNotSure)
+//     counts as "yes": nobody is turned away for not knowing their number,
+//     the result says the team will check it after they apply, and the
+//     decision is recorded with training_number left empty.
 //   - Band 8 stands for 8a to 8d; bands are whole numbers, so 5.0 is
 //     rejected as a wrong type.
 package eligibility

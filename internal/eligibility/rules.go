@@ -185,9 +185,23 @@ func (c Conditions) Matches(a Answers) bool {
 // Decide applies the rule set to the answers: the first matching rule
 // decides, else the default outcome. The answers should have passed
 // Validate; Decide does not check them again. A nil RuleSet means Default().
+// "I am not sure" to the training number question counts as "yes": the
+// person is not turned away for not knowing, and the team checks the
+// number with them after they apply. Answers the web checker stopped
+// short at, because the rules had already decided, get that decision (see
+// Settled).
 func (rs *RuleSet) Decide(a Answers) Decision {
 	if rs == nil {
 		rs = Default()
+	}
+	if NextQuestion(a) != "" {
+		if d, ok := rs.Settled(a); ok {
+			return d
+		}
+	}
+	if a.TrainingNumberNotSure && a.TrainingNumber == nil {
+		yes := true
+		a.TrainingNumber = &yes
 	}
 	id, o := DefaultRuleID, rs.fallback
 	for _, r := range rs.rules {

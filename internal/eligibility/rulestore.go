@@ -253,3 +253,23 @@ func (r *Rules) Decide(ctx context.Context, channel string, a Answers) (Decision
 	}
 	return d, nil
 }
+
+// DecideSettled is Decide for the web checker part way through: when the
+// rules in use have already decided for the answers given so far (see
+// RuleSet.Settled), it records that decision, with the questions not
+// asked left empty, and returns it with true. Otherwise it records nothing
+// and returns false.
+func (r *Rules) DecideSettled(ctx context.Context, channel string, a Answers) (Decision, bool, error) {
+	rs, err := r.Current(ctx)
+	if err != nil {
+		return Decision{}, false, err
+	}
+	d, ok := rs.Settled(a)
+	if !ok {
+		return Decision{}, false, nil
+	}
+	if err := RecordDecision(ctx, r.db, channel, a, d); err != nil {
+		return Decision{}, false, err
+	}
+	return d, true, nil
+}

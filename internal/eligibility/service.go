@@ -41,13 +41,16 @@ type SessionDecision struct {
 }
 
 // FromSession returns the checker's final answers and decision, if the
-// person has finished the check in this session.
+// person has finished the check in this session. The answers are complete,
+// or stop at the question where the rules had already decided: questions
+// that would not have changed the decision are not asked (RuleSet.Settled),
+// so their answers are empty.
 func FromSession(ctx context.Context, sm *scs.SessionManager) (Answers, SessionDecision, bool) {
 	var a Answers
 	var d SessionDecision
 	if json.Unmarshal([]byte(sm.GetString(ctx, KeyAnswers)), &a) != nil ||
 		json.Unmarshal([]byte(sm.GetString(ctx, KeyDecision)), &d) != nil ||
-		d.RuleVersion == 0 || NextQuestion(a) != "" {
+		d.RuleVersion == 0 || !a.answeredSoFar() || !ValidRegion(a.Region) {
 		return Answers{}, SessionDecision{}, false
 	}
 	return a, d, true

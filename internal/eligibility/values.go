@@ -144,6 +144,26 @@ var trainingNumberOptions = []Option{
 	{Value: "false", Label: "No"},
 }
 
+// TrainingNumberNotSure is the web checker's third answer to the training
+// number question. It is not an API value: the API asks for true or false.
+const TrainingNumberNotSure = "not-sure"
+
+var notSureOption = Option{Value: TrainingNumberNotSure, Label: "I am not sure",
+	Hint: "You can still carry on. If the answer matters, the team will check it with you after you apply."}
+
+// dentalProgrammes are the programmes a dentist is shown: the programme
+// values of doctors and dentists that apply to dentists, worded for them.
+// The doctors' workforce schemes and GP training are left out. The API
+// still accepts every programme of medicalProgrammes for a dentist.
+var dentalProgrammes = []Option{
+	{Value: "foundation", Label: "Dental foundation training"},
+	{Value: "core", Label: "Dental core training"},
+	{Value: "specialty", Label: "Dental specialty training", Hint: "Training towards a Certificate of Completion of Training (CCT)."},
+	{Value: "sas", Label: "Specialty and specialist (SAS) grade", Hint: "For example a specialty dentist or associate specialist."},
+	{Value: "completed-training", Label: "I have completed my training", Hint: "For example a consultant or a specialist."},
+	noneOption,
+}
+
 var questions = []Question{
 	{Name: QuestionRegion, Title: "Where do you work or train?",
 		Error: "Select where you work or train."},
@@ -154,8 +174,8 @@ var questions = []Question{
 	{Name: QuestionBand, Title: "What is your Agenda for Change band?", Hint: "If you are band 8a, 8b, 8c or 8d, choose band 8.",
 		Error: "Select your band."},
 	{Name: QuestionTrainingNumber, Title: "Do you hold a London or Kent, Surrey and Sussex training number?",
-		Hint:  "This is the training number you were given when you started your training programme. You will find it on your offer or appointment letter; if you cannot, your programme administrator can tell you.",
-		Error: "Select yes if you hold a London or Kent, Surrey and Sussex training number, or no if you do not."},
+		Hint:  "Health Education England gives you a training number when you join a postgraduate training programme in London or in Kent, Surrey and Sussex, from foundation training until you complete your training. If you do not know whether you have one, your training programme director or educational supervisor can tell you.",
+		Error: "Select yes if you hold a London or Kent, Surrey and Sussex training number, no if you do not, or \"I am not sure\"."},
 }
 
 func copyOptions(o []Option) []Option { return slices.Clone(o) }
@@ -200,8 +220,10 @@ func QuestionByName(name string) (Question, bool) {
 	return Question{}, false
 }
 
-// Options returns the answers to offer for question, given the answers so
-// far (the programme list depends on the profession).
+// Options returns the answers the web pages offer for question, given the
+// answers so far: the programme list depends on the profession (a dentist
+// sees only dental programmes), and the training number question also
+// offers "I am not sure". Answers.Set accepts only these.
 func (a Answers) Options(question string) []Option {
 	switch question {
 	case QuestionRegion:
@@ -209,11 +231,14 @@ func (a Answers) Options(question string) []Option {
 	case QuestionProfession:
 		return Professions()
 	case QuestionProgramme:
+		if a.Profession == ProfessionDentist {
+			return copyOptions(dentalProgrammes)
+		}
 		return Programmes(a.Profession)
 	case QuestionBand:
 		return Bands()
 	case QuestionTrainingNumber:
-		return TrainingNumberOptions()
+		return append(TrainingNumberOptions(), notSureOption)
 	}
 	return nil
 }
