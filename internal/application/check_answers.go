@@ -72,7 +72,10 @@ func (h *handlers) renderCheckAnswers(w http.ResponseWriter, r *http.Request, st
 		ResendTo: "/apply/saved", DocsHref: "/apply/documents?return=check", Flash: h.flash(r.Context(), d)}
 	for _, q := range eligibility.QuestionsFor(d.Eligibility) {
 		qq, _ := eligibility.QuestionByName(q)
-		val := answerValue(d.Eligibility, q)
+		val := d.Eligibility.Value(q)
+		if val == "" {
+			continue // not asked: the rules had decided without it
+		}
 		for _, o := range d.Eligibility.Options(q) {
 			if o.Value == val {
 				val = o.Label

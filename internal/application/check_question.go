@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/psu-project/psu/internal/eligibility"
@@ -21,27 +20,6 @@ func questionPath(q string) string {
 		q = eligibility.QuestionRegion
 	}
 	return "/apply/check/" + strings.ReplaceAll(q, "_", "-")
-}
-
-// answerValue is the form value of the answer already given to q.
-func answerValue(a eligibility.Answers, q string) string {
-	switch q {
-	case eligibility.QuestionRegion:
-		return a.Region
-	case eligibility.QuestionProfession:
-		return a.Profession
-	case eligibility.QuestionProgramme:
-		return a.Programme
-	case eligibility.QuestionBand:
-		if a.Band != nil {
-			return strconv.Itoa(*a.Band)
-		}
-	case eligibility.QuestionTrainingNumber:
-		if a.TrainingNumber != nil {
-			return strconv.FormatBool(*a.TrainingNumber)
-		}
-	}
-	return ""
 }
 
 // question reads the question from the address; false when it is not one
@@ -95,14 +73,14 @@ func (h *handlers) questionForm(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	f := web.NewForm(url.Values{"answer": {answerValue(d.Eligibility, q.Name)}})
+	f := web.NewForm(url.Values{"answer": {d.Eligibility.Value(q.Name)}})
 	h.renderQuestion(w, r, http.StatusOK, d, q, f, r.URL.Query().Get("return") == "check")
 }
 
-// answer records one answer. Once every question that applies has one, the
-// published rules decide (and the decision is recorded, as the checker
-// does): eligible people carry on to the application, others see why and
-// where else to turn.
+// answer records one answer. As soon as the published rules decide for the
+// answers so far (every way of answering the rest would be decided the
+// same), the decision is recorded, as the checker does: eligible people
+// carry on to the application, others see why and where else to turn.
 func (h *handlers) answer(w http.ResponseWriter, r *http.Request) {
 	if !h.srv.ParseForm(w, r) {
 		return
@@ -125,15 +103,15 @@ func (h *handlers) answer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var decision *Decision
-	if eligibility.NextQuestion(a) == "" {
-		dec, err := h.rules.Decide(ctx, eligibility.ChannelWeb, a)
-		if err != nil {
-			h.srv.ServerError(w, r, err)
-			return
-		}
+	dec, done, err := h.rules.DecideSettled(ctx, eligibility.ChannelWeb, a)
+	if err != nil {
+		h.srv.ServerError(w, r, err)
+		return
+	}
+	if done {
 		decision = &Decision{RuleID: dec.RuleID, RuleVersion: dec.RuleVersion, Eligible: dec.Eligible, Route: dec.Route}
 	}
-	d, err := h.store.UpdateDraft(ctx, d.ID, func(tx *store.Tx, d *Draft) error {
+	d, err = h.store.UpdateDraft(ctx, d.ID, func(tx *store.Tx, d *Draft) error {
 		d.Eligibility, d.Decision = a, decision
 		return nil
 	})

@@ -67,14 +67,18 @@ func TestNotEligibleInsideApply(t *testing.T) {
 	res := c.Post("/apply/check/region", nil)
 	expect(t, "no answer", res, http.StatusUnprocessableEntity, "")
 	bodyHas(t, "no answer", res, "There is a problem", "Select where you work or train")
-	for _, step := range [][2]string{{"region", "kss"}, {"profession", "doctor"}, {"programme", "foundation"}} {
+	for _, step := range [][2]string{{"region", "kss"}, {"profession", "doctor"}} {
 		expect(t, step[0], c.Post("/apply/check/"+step[0], url.Values{"answer": {step[1]}}), http.StatusSeeOther, "")
 	}
-	expect(t, "last answer", c.Post("/apply/check/training-number", url.Values{"answer": {"true"}}), http.StatusSeeOther, "/apply/not-eligible")
+	// A KSS foundation doctor is not eligible whatever the training number:
+	// the check stops there, as the public checker does.
+	expect(t, "deciding answer", c.Post("/apply/check/programme", url.Values{"answer": {"foundation"}}), http.StatusSeeOther, "/apply/not-eligible")
 	bodyHas(t, "not eligible", c.Get("/apply/not-eligible"), "not the right one for you", "KSS Professional Support", "change your answers")
 	expect(t, "application pages stay shut", c.Get("/apply/about-you"), http.StatusSeeOther, "/apply/not-eligible")
 	// Changing an answer reopens the way.
-	expect(t, "change", c.Post("/apply/check/programme?return=check", url.Values{"answer": {"core"}}), http.StatusSeeOther, "/apply/check-answers")
+	// The training number, not asked before, is asked now.
+	expect(t, "change", c.Post("/apply/check/programme?return=check", url.Values{"answer": {"core"}}), http.StatusSeeOther, "/apply/check/training-number?return=check")
+	expect(t, "training number", c.Post("/apply/check/training-number?return=check", url.Values{"answer": {"true"}}), http.StatusSeeOther, "/apply/check-answers")
 	expect(t, "now eligible", c.Get("/apply/about-you"), http.StatusOK, "")
 }
 

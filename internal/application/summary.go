@@ -27,7 +27,10 @@ func Summary(a *Application) []SummaryGroup {
 	check := SummaryGroup{Title: "Eligibility"}
 	for _, q := range eligibility.QuestionsFor(a.Eligibility) {
 		qq, _ := eligibility.QuestionByName(q)
-		val := answerValue(a.Eligibility, q)
+		val := a.Eligibility.Value(q)
+		if val == "" {
+			continue // not asked: the rules had decided without it
+		}
 		for _, o := range a.Eligibility.Options(q) {
 			if o.Value == val {
 				val = o.Label
