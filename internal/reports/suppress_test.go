@@ -9,53 +9,11 @@ import (
 	"testing"
 )
 
-// recoverable reports whether any hidden cell of g can be worked out from
-// the entries shown: a line (row or column with its total, or the line of
-// totals) whose total is shown and which has exactly one hidden entry.
-// It repeats, as an attacker would, filling in what it learns.
+// recoverable reports whether any small hidden count of g can be worked out
+// from the entries shown (see learnable).
 func recoverable(t *testing.T, g Grid) bool {
 	t.Helper()
-	learnt := map[*Cell]bool{}
-	isKnown := func(c *Cell) bool { return !c.Hidden || learnt[c] }
-	var lines [][]*Cell // last element is the total
-	for i := range g.Rows {
-		var l []*Cell
-		for j := range g.Cols {
-			l = append(l, &g.Cells[i][j])
-		}
-		lines = append(lines, append(l, &g.RowTotals[i]))
-	}
-	for j := range g.Cols {
-		var l []*Cell
-		for i := range g.Rows {
-			l = append(l, &g.Cells[i][j])
-		}
-		lines = append(lines, append(l, &g.ColTotals[j]))
-	}
-	var rt, ct []*Cell
-	for i := range g.RowTotals {
-		rt = append(rt, &g.RowTotals[i])
-	}
-	for j := range g.ColTotals {
-		ct = append(ct, &g.ColTotals[j])
-	}
-	lines = append(lines, append(rt, &g.Total), append(ct, &g.Total))
-	for progress := true; progress; {
-		progress = false
-		for _, l := range lines {
-			var unknown []*Cell
-			for _, c := range l {
-				if !isKnown(c) {
-					unknown = append(unknown, c)
-				}
-			}
-			if len(unknown) == 1 {
-				learnt[unknown[0]] = true
-				progress = true
-			}
-		}
-	}
-	for c := range learnt {
+	for _, c := range learnable(g, nil) {
 		if c.Value > 0 && c.Value < DefaultThreshold {
 			return true
 		}
@@ -220,6 +178,9 @@ func learnable(whole Grid, slices []Grid) []*Cell {
 		lines = append(lines, append(rt, &g.Total), append(ct, &g.Total))
 	}
 	across := func(pick func(g *Grid) *Cell) {
+		if len(slices) == 0 {
+			return
+		}
 		var l []*Cell
 		for _, g := range grids[1:] {
 			l = append(l, pick(g))
