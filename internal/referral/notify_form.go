@@ -162,10 +162,14 @@ func (s *Service) notify(w http.ResponseWriter, r *http.Request) {
 				return err
 			}
 		}
-		if _, err := s.outbox.Enqueue(ctx, tx, acknowledgement(ref.ReferrerEmail)); err != nil {
+		unit, err := settings.UnitDetails(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if _, err := s.outbox.Enqueue(ctx, tx, acknowledgement(ref.ReferrerEmail, unit)); err != nil {
 			return fmt.Errorf("referral: acknowledgement: %w", err)
 		}
-		if _, err := s.outbox.Enqueue(ctx, tx, invitation(ref.TraineeEmail, s.srv.Config.BaseURL.String())); err != nil {
+		if _, err := s.outbox.Enqueue(ctx, tx, invitation(ref.TraineeEmail, s.srv.Config.BaseURL.String(), unit)); err != nil {
 			return fmt.Errorf("referral: invitation: %w", err)
 		}
 		return audit.Record(ctx, tx, audit.Event{Action: "referral.received", TargetType: "referral", TargetID: ref.ID})
