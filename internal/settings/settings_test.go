@@ -590,6 +590,10 @@ func TestAdministratorSetsTheUnitsDetails(t *testing.T) {
 				strings.Contains(body, "London and Kent") {
 				t.Errorf("%s does not name the unit and where it works as set", page)
 			}
+			if body := visitor.Get(page).Body; !strings.Contains(body, `href="/">Example Professional Support Unit</a>`) ||
+				!strings.Contains(body, "– Example Professional Support Unit</title>") {
+				t.Errorf("%s: the header and title do not name the unit as set", page)
+			}
 		}
 		for _, role := range []web.Role{web.RoleAdviser, web.RoleTriageLead} {
 			c := in.Client(t)
