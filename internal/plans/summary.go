@@ -123,9 +123,15 @@ func (d *Doc) Intro() string {
 	return s
 }
 
-// UnitName is what the unit calls itself on a written summary.
+// UnitName is what the unit calls itself on a written summary: the name
+// set for summaries at /admin/outcomes, or else the unit's own name
+// (/admin/settings/unit).
 func UnitName(ctx context.Context, q store.Querier) (string, error) {
-	return settings.Get(ctx, q, KeyUnitName, DefaultUnitName)
+	name, err := settings.Get(ctx, q, KeyUnitName, "")
+	if err != nil || name != "" {
+		return name, err
+	}
+	return settings.Get(ctx, q, settings.KeyUnitName, DefaultUnitName)
 }
 
 // Draft reads the summary being written for c.
