@@ -514,8 +514,8 @@ func TestAdministratorSetsTheUnitsDetails(t *testing.T) {
 
 		admin := in.Client(t)
 		admin.SignIn(in.CreateStaff(t, web.RoleAdministrator))
-		if page := admin.Get("/admin/settings"); !strings.Contains(page.Body, `href="/admin/settings/unit"`) {
-			t.Error("the settings page does not link to the unit's details")
+		if page := admin.Get("/admin/settings"); !strings.Contains(page.Body, `href="/admin/settings/unit"`) || !strings.Contains(page.Body, `id="basis-unconfirmed"`) {
+			t.Error("the settings page does not link to the unit's details, or does not ask for the lawful basis to be confirmed")
 		}
 		if form := admin.Get("/admin/settings/unit"); form.StatusCode != http.StatusOK || !strings.Contains(form.Body, `value="0207 866 3271"`) ||
 			!strings.Contains(form.Body, "Article 6(1)(e)") || !strings.Contains(form.Body, "data protection officer must confirm") {
@@ -524,7 +524,7 @@ func TestAdministratorSetsTheUnitsDetails(t *testing.T) {
 		good := url.Values{"name": {"Example Professional Support Unit"}, "phone": {"020 7946 0000"}, "email": {"psu@example.org"},
 			"hours": {"Monday to Friday, 9am to 5pm"}, "address": {"1 Example Street\r\nLondon\r\nE1 1AA"}, "dpo": {"The data protection officer, dpo@example.org"},
 			"region": {"North Example"}, "lawful_basis": {"Article 6(1)(e), as our DPO confirmed."}, "special_category": {"Article 9(2)(h), as our DPO confirmed."},
-			"tested": {"Tested on 1 March 2027 by the Example digital team."}}
+			"basis_confirmed": {"yes"}, "tested": {"Tested on 1 March 2027 by the Example digital team."}}
 		for _, c := range []struct{ field, value, message string }{
 			{"name", "", "Enter the name of the unit"},
 			{"phone", "", "phone number, like 020 7946 0000"},
@@ -549,11 +549,14 @@ func TestAdministratorSetsTheUnitsDetails(t *testing.T) {
 			t.Fatalf("refused forms were audited: %+v", es)
 		}
 		saved(t, admin, admin.Post("/admin/settings/unit", good), "details are saved. The public pages and e-mails")
+		if page := admin.Get("/admin/settings"); strings.Contains(page.Body, `id="basis-unconfirmed"`) {
+			t.Error("the settings page still asks for the confirmed lawful basis")
+		}
 		u, err := settings.UnitDetails(context.Background(), in.App.DB)
 		if err != nil || u.Phone != "020 7946 0000" || u.Address != "1 Example Street\nLondon\nE1 1AA" {
 			t.Errorf("UnitDetails = %+v (%v)", u, err)
 		}
-		if es := auditEntries(t, in.App.DB, "settings.unit"); len(es) != 1 || es[0].Detail != "changed: name, region, phone, email, hours, address, dpo, lawful_basis, special_category, tested" {
+		if es := auditEntries(t, in.App.DB, "settings.unit"); len(es) != 1 || es[0].Detail != "changed: name, region, phone, email, hours, address, dpo, lawful_basis, special_category, basis_confirmed, tested" {
 			t.Errorf("audit entries: %+v", es)
 		}
 		saved(t, admin, admin.Post("/admin/settings/unit", good), "details are saved. The public pages and e-mails")

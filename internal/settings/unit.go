@@ -30,6 +30,10 @@ type Unit struct {
 	// the unit's data protection officer must confirm.
 	LawfulBasis     string
 	SpecialCategory string
+	// BasisConfirmed is "yes" once an administrator has said the unit's
+	// data protection officer confirmed the two above; until then the
+	// settings page asks for it.
+	BasisConfirmed string
 	// Tested is when, how and by whom the unit last had its website
 	// tested for accessibility, as the accessibility statement says it;
 	// optional.
@@ -49,6 +53,7 @@ const (
 	// basis and Article 9 condition the privacy notice states.
 	KeyLawfulBasis     = "privacy.lawful_basis"
 	KeySpecialCategory = "privacy.special_category"
+	KeyBasisConfirmed  = "privacy.basis_confirmed"
 	// KeyAccessibilityTested is the unit's own account of its last
 	// accessibility test.
 	KeyAccessibilityTested = "accessibility.tested"
@@ -94,6 +99,7 @@ var unitFields = []struct {
 	{KeyUnitDPO, "dpo", "How to contact the data protection officer (optional)", 400, func(u *Unit) *string { return &u.DPO }},
 	{KeyLawfulBasis, "lawful_basis", "Lawful basis for using people's information", 1000, func(u *Unit) *string { return &u.LawfulBasis }},
 	{KeySpecialCategory, "special_category", "Condition for using health and other special category information", 1000, func(u *Unit) *string { return &u.SpecialCategory }},
+	{KeyBasisConfirmed, "basis_confirmed", "The data protection officer has confirmed the lawful basis", 3, func(u *Unit) *string { return &u.BasisConfirmed }},
 	{KeyAccessibilityTested, "tested", "When and how the website was last tested for accessibility (optional)", 600, func(u *Unit) *string { return &u.Tested }},
 }
 
@@ -164,6 +170,9 @@ func readUnit(f *web.Form) Unit {
 	}
 	if u.SpecialCategory == "" {
 		f.Fail("special_category", "Enter the condition under UK GDPR Article 9, as the unit's data protection officer confirmed it")
+	}
+	if u.BasisConfirmed != "" && u.BasisConfirmed != "yes" {
+		u.BasisConfirmed = ""
 	}
 	if u.Email != "" {
 		if a, err := mail.ParseAddress(u.Email); err != nil || a.Address != u.Email {
