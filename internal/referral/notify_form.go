@@ -100,7 +100,7 @@ func validate(f *web.Form) Referral {
 	ref.Reason = reason
 	ref.TraineeTold = f.Get("trainee_told") == "yes"
 	if !ref.TraineeTold {
-		f.Fail("trainee_told", "Confirm that you have told them you are recommending the Professional Support Unit, and why")
+		f.Fail("trainee_told", "Confirm that you have told them you are recommending the unit, and why")
 	}
 	return ref
 }

@@ -575,6 +575,9 @@ func TestAdministratorSetsTheUnitsDetails(t *testing.T) {
 			if body := visitor.Get(page).Body; !strings.Contains(body, `href="tel:02079460000"`) || strings.Contains(body, `href="tel:02078663271"`) {
 				t.Errorf("%s does not offer the unit's new phone number", page)
 			}
+			if body := visitor.Get(page).Body; page != "/who-can-apply" && !strings.Contains(body, "the Example Professional Support Unit") {
+				t.Errorf("%s does not name the unit as set", page)
+			}
 		}
 		privacy := visitor.Get("/privacy").Body
 		for _, want := range []string{"The Example Professional Support Unit is responsible", "dpo@example.org", "as our DPO confirmed.", "Article 9(2)(h)", "1 Example Street, London, E1 1AA"} {
