@@ -131,7 +131,7 @@ func UnitName(ctx context.Context, q store.Querier) (string, error) {
 	if err != nil || name != "" {
 		return name, err
 	}
-	return settings.Get(ctx, q, settings.KeyUnitName, DefaultUnitName)
+	return settings.UnitName(ctx, q)
 }
 
 // Draft reads the summary being written for c.

@@ -53,7 +53,7 @@ func Register(srv *web.Server, onClockChange func(ctx context.Context, tx *store
 	// Every page's header and title name the unit as it named itself. A
 	// failed read leaves psu's default name: a page is not refused for it.
 	srv.SetServiceName(func(r *http.Request) string {
-		name, err := Get(r.Context(), srv.DB, KeyUnitName, DefaultUnit.Name)
+		name, err := UnitName(r.Context(), srv.DB)
 		if err != nil {
 			return ""
 		}

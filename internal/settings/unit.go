@@ -252,6 +252,12 @@ func (u Unit) CallLine() string {
 	return u.Phone + " (" + strings.TrimSuffix(u.Hours, ".") + ")"
 }
 
+// UnitName reads the unit's name, as mail and pages that name the unit
+// should give it.
+func UnitName(ctx context.Context, q store.Querier) (string, error) {
+	return Get(ctx, q, KeyUnitName, DefaultUnit.Name)
+}
+
 // UnitPhone reads the unit's phone number, as the pages that offer a call
 // show it.
 func UnitPhone(ctx context.Context, q store.Querier) (string, error) {
