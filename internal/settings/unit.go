@@ -60,9 +60,9 @@ const (
 )
 
 // DefaultUnit is what a new psu shows until an administrator sets the
-// unit's own details: the name and phone number of the London and KSS
-// unit psu was made for (from its published directory), and nothing that
-// is not known.
+// unit's own details: the name, region and phone number of the London and
+// KSS unit psu was made for (from its published directory), a lawful basis
+// for its DPO to confirm, and nothing that is not known.
 var DefaultUnit = Unit{Name: "Professional Support Unit", Region: DefaultRegion, Phone: DefaultPhone,
 	LawfulBasis: DefaultLawfulBasis, SpecialCategory: DefaultSpecialCategory}
 
