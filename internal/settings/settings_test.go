@@ -591,7 +591,7 @@ func TestAdministratorSetsTheUnitsDetails(t *testing.T) {
 				t.Errorf("the accessibility statement lacks %q", want)
 			}
 		}
-		for _, page := range []string{"/", "/how-it-works"} {
+		for _, page := range []string{"/", "/how-it-works", "/apply"} {
 			if body := visitor.Get(page).Body; !strings.Contains(body, "Example Professional Support Unit") || !strings.Contains(body, "in North Example") ||
 				strings.Contains(body, "London and Kent") {
 				t.Errorf("%s does not name the unit and where it works as set", page)
