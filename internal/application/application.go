@@ -32,6 +32,7 @@ import (
 	"github.com/psu-project/psu/internal/mail"
 	"github.com/psu-project/psu/internal/ratelimit"
 	"github.com/psu-project/psu/internal/seal"
+	"github.com/psu-project/psu/internal/settings"
 	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/web"
 )
@@ -337,11 +338,15 @@ func (h *handlers) sendLinkMail(ctx context.Context, tx *store.Tx, d *Draft, fir
 	if err != nil {
 		return err
 	}
+	unit, err := settings.UnitDetails(ctx, tx)
+	if err != nil {
+		return err
+	}
 	base := strings.TrimRight(h.srv.Config.BaseURL.String(), "/")
-	intro := "You asked for a new link to the application you started with the Individual Support Team of the Professional Support Unit."
+	intro := "You asked for a new link to the application you started with the Individual Support Team of the " + unit.Name + "."
 	subject := "Your link to carry on with your form"
 	if first {
-		intro = "You started an application to the Individual Support Team of the Professional Support Unit and gave us this e-mail address."
+		intro = "You started an application to the Individual Support Team of the " + unit.Name + " and gave us this e-mail address."
 		subject = "Confirm your e-mail address"
 	}
 	_, err = h.store.Outbox.Enqueue(ctx, tx, mail.Message{
@@ -362,12 +367,16 @@ func (h *handlers) sendLinkMail(ctx context.Context, tx *store.Tx, d *Draft, fir
 // given for now has another address, so a person whose draft was changed
 // by someone else finds out. It names neither address.
 func (h *handlers) sendChangedMail(ctx context.Context, tx *store.Tx, old string) error {
+	unit, err := settings.UnitDetails(ctx, tx)
+	if err != nil {
+		return err
+	}
 	base := strings.TrimRight(h.srv.Config.BaseURL.String(), "/")
-	_, err := h.store.Outbox.Enqueue(ctx, tx, mail.Message{
+	_, err = h.store.Outbox.Enqueue(ctx, tx, mail.Message{
 		Kind:    "application.email_changed",
 		To:      old,
 		Subject: "The e-mail address on your application has changed",
-		Text: "The e-mail address on the application you started with the Individual Support Team of the Professional Support Unit " +
+		Text: "The e-mail address on the application you started with the Individual Support Team of the " + unit.Name + " " +
 			"has just been changed to a different one. Links to carry on with the application now go only to the new address, once it is confirmed.\n\n" +
 			"If you made this change, there is nothing more to do.\n\n" +
 			"If you did not, someone else may be using the browser where you started your application. Contact us so we can help: " +

@@ -15,6 +15,7 @@ import (
 	"github.com/psu-project/psu/internal/application"
 	"github.com/psu-project/psu/internal/apptest"
 	"github.com/psu-project/psu/internal/mail/mailtest"
+	"github.com/psu-project/psu/internal/settings"
 	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/store/storetest"
 )
@@ -154,6 +155,18 @@ func countApplications(t testing.TB, in *apptest.Instance) int {
 func TestApplyFromStartToConfirmation(t *testing.T) {
 	eachEngine(t, func(t *testing.T, e store.Engine) {
 		in := apptest.Start(t, e)
+		// The e-mails name the unit and its phone number as it set them.
+		err := in.App.DB.Tx(t.Context(), func(tx *store.Tx) error {
+			for k, v := range map[string]string{settings.KeyUnitName: "Example Support Unit", settings.KeyUnitPhone: "0161 496 0000"} {
+				if err := settings.Set(t.Context(), tx, k, v, ""); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
 		c := in.Client(t)
 		if home := c.Get("/"); !strings.Contains(home.Body, `href="/apply"`) {
 			t.Fatal("the home page does not link to /apply")
@@ -171,7 +184,7 @@ func TestApplyFromStartToConfirmation(t *testing.T) {
 		}
 		fillAll(t, c)
 		confirm := nthMail(t, in, 1)
-		if confirm.To[0] != secrets.Email || confirm.Subject != "Confirm your e-mail address" {
+		if confirm.To[0] != secrets.Email || confirm.Subject != "Confirm your e-mail address" || !strings.Contains(confirm.Body, "Example Support Unit") {
 			t.Errorf("first mail: to %v, subject %q", confirm.To, confirm.Subject)
 		}
 
@@ -214,7 +227,8 @@ func TestApplyFromStartToConfirmation(t *testing.T) {
 
 		received := nthMail(t, in, 2)
 		if received.To[0] != secrets.Email || !strings.Contains(received.Subject, ref) || !strings.Contains(received.Body, ref) ||
-			!strings.Contains(received.Body, "14 days") {
+			!strings.Contains(received.Body, "14 days") || !strings.Contains(received.Body, "Example Support Unit") ||
+			!strings.Contains(received.Body, "phone the unit on 0161 496 0000") || strings.Contains(received.Body, settings.DefaultPhone) {
 			t.Errorf("confirmation mail: to %v, %q\n%s", received.To, received.Subject, received.Body)
 		}
 		for _, s := range []string{secrets.Name, secrets.Situation, secrets.Hopes, secrets.Health, secrets.Proceedings, secrets.FileName, secrets.GMC, "MRCPsych", "anxiety"} {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/psu-project/psu/internal/audit"
 	"github.com/psu-project/psu/internal/mail"
+	"github.com/psu-project/psu/internal/settings"
 	"github.com/psu-project/psu/internal/store"
 )
 
@@ -112,7 +113,11 @@ func (s *Store) submitOnce(ctx context.Context, draftID string, build BuildFunc)
 		if _, err := tx.ExecContext(ctx, `DELETE FROM application_drafts WHERE id = ?`, d.ID); err != nil {
 			return fmt.Errorf("application: delete draft: %w", err)
 		}
-		if _, err := s.Outbox.Enqueue(ctx, tx, confirmationMail(a)); err != nil {
+		unit, err := settings.UnitDetails(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if _, err := s.Outbox.Enqueue(ctx, tx, confirmationMail(a, unit)); err != nil {
 			return fmt.Errorf("application: confirmation mail: %w", err)
 		}
 		detail := ""
@@ -174,18 +179,19 @@ func (s *Store) scanApplication(ctx context.Context, row *sql.Row) (Application,
 
 // confirmationMail says the application arrived and when to expect a reply.
 // It carries nothing about the person's situation: mail leaves our control.
-func confirmationMail(a Application) mail.Message {
+// Who the unit is and its phone number come from the unit's settings.
+func confirmationMail(a Application, u settings.Unit) mail.Message {
 	due := a.FirstResponseDue.In(london).Format("Monday 2 January 2006")
 	return mail.Message{
 		Kind:    "application.received",
 		To:      a.Email,
 		Subject: "We have received your form (" + a.Reference + ")",
-		Text: "Thank you. The Individual Support Team of the Professional Support Unit has received your application.\n\n" +
+		Text: "Thank you. The Individual Support Team of the " + u.Name + " has received your application.\n\n" +
 			"Your reference is " + a.Reference + ". Please quote it if you contact us.\n\n" +
 			"What happens next: an adviser will read what you sent and contact you to arrange a conversation. " +
 			"We aim to reply within 14 days, by " + due + ".\n\n" +
 			"What you told us is confidential within the limits of our confidentiality policy. " +
 			"This e-mail does not repeat any of it.\n\n" +
-			"If you did not apply, or need to talk to us sooner, phone the unit on " + unitPhone + ".\n",
+			"If you did not apply, or need to talk to us sooner, phone the unit on " + u.CallLine() + ".\n",
 	}
 }

@@ -9,9 +9,6 @@ import (
 // policyVersion is recorded with each consent to the confidentiality policy.
 const policyVersion = pages.ConfidentialityPolicyVersion
 
-// unitPhone is the number people may call; the source documents give it.
-const unitPhone = pages.PSUPhone
-
 var london = loadLondon()
 
 func loadLondon() *time.Location {

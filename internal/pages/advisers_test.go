@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/psu-project/psu/internal/apptest"
+	"github.com/psu-project/psu/internal/pages"
 	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/store/storetest"
 	"github.com/psu-project/psu/internal/web"
@@ -285,7 +286,16 @@ func TestExplanatoryPages(t *testing.T) {
 			"plan of action", "written summary", "consent in writing", "follow-up", "feedback", `href="/advisers"`},
 		"/guidance/applicants": {"ARCP reports", "supervisors", "assessments or exams", "Complaints", "proceedings", "PDF, Word (DOCX), JPEG or PNG", "10 MB", "disability", "other career paths"},
 		"/confidentiality":     {"serious risk", "patients are at serious risk", "alongside your application"},
-		"/privacy":             {"How long we keep it", "Your rights", "recommended the service to you"},
+		"/privacy": {"How long we keep it", "for 7 years after your case ends", "Your rights", "recommended the service to you", "data controller",
+			"data protection officer", "Our lawful basis", "Article 6(1)(e)", "Article 9(2)(h)", "Who sees your information",
+			"ico.org.uk/make-a-complaint", "0303 123 1113", "Wycliffe House"},
+		"/accessibility": {"Compliance status", "partially compliant", "What is not accessible", "1.3.1", "Disproportionate burden",
+			"not within the scope", "Asking for information in another format", "Reporting accessibility problems", `href="tel:02078663271"`,
+			"Enforcement procedure", "Equality and Human Rights Commission", "https://www.equalityadvisoryservice.com/",
+			"Preparation of this accessibility statement", "prepared on " + pages.AccessibilityStatementDate, "axe-core", "within 14 days"},
+		"/contact": {`href="tel:02078663271"`, "within 14 days", `href="/eligibility"`, `href="/accessibility"`},
+		"/cookies": {"psu_session", "psu_device", "does not use cookies to measure"},
+		"/":        {"The Professional Support Unit helps", "in London and Kent, Surrey and Sussex", `href="/eligibility"`, `href="/services"`, `href="/referrers"`},
 	} {
 		res := c.Get(path)
 		if res.StatusCode != http.StatusOK {

@@ -38,6 +38,27 @@ func TestHomePageInChromium(t *testing.T) {
 					t.Errorf("home page lacks %s", want)
 				}
 			}
+			// The header names the service and carries the menu; staff
+			// sign in from the footer only; no word meant for developers.
+			header, main, footer := tab.Text("header"), tab.Text("main"), tab.Text("footer")
+			for _, want := range []string{"Professional Support Unit", "Find support", "Apply", "For referrers", "About us"} {
+				if !strings.Contains(header, want) {
+					t.Errorf("the header lacks %q: %q", want, header)
+				}
+			}
+			for _, want := range []string{"Contact the unit", "Accessibility statement", "Privacy notice", "Cookies", "Staff sign in"} {
+				if !strings.Contains(footer, want) {
+					t.Errorf("the footer lacks %q: %q", want, footer)
+				}
+			}
+			for _, not := range []string{"sign in", "psu", "API", "HSDS", "localhost", "TODO"} {
+				if strings.Contains(strings.ToLower(header+main), strings.ToLower(not)) {
+					t.Errorf("the header or main part says %q", not)
+				}
+			}
+			if got := tab.Text("main a.nhsuk-button"); got != "Get support" {
+				t.Errorf("the main action is %q", got)
+			}
 			if ran := tab.ScriptsRan(); ran == (tc.name == "javascript off") {
 				t.Errorf("page scripts ran = %v", ran)
 			}

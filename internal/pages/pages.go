@@ -8,9 +8,12 @@ import (
 	"embed"
 	"io/fs"
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/psu-project/psu/internal/settings"
 	"github.com/psu-project/psu/internal/web"
+	"github.com/psu-project/psu/internal/workdays"
 )
 
 //go:embed templates/*.html templates/*.tmpl
@@ -31,9 +34,7 @@ func Register(srv *web.Server) error {
 	p := pages{srv}
 	for _, pg := range []struct{ path, file, title string }{
 		{"/confidentiality", "confidentiality.html", "Confidentiality"},
-		{"/accessibility", "accessibility.html", "Accessibility statement"},
 		{"/cookies", "cookies.html", "Cookies"},
-		{"/how-it-works", "how_it_works.html", "How the Individual Support Team works"},
 		{"/guidance/applicants", "guidance_applicants.html", "Before you apply: what helps us understand your situation"},
 	} {
 		srv.Router.Handle("GET "+pg.path, web.Public, p.static(pg.file, pg.title))
@@ -41,7 +42,9 @@ func Register(srv *web.Server) error {
 	// These show the unit's own details, as an administrator set them.
 	srv.Router.Handle("GET /contact", web.Public, p.unitPage("contact.html", "Contact the unit"))
 	srv.Router.Handle("GET /privacy", web.Public, p.unitPage("privacy.html", "Privacy notice"))
-	srv.Router.Handle("GET /{$}", web.Public, p.static("home.html", "Support for healthcare professionals in training"))
+	srv.Router.Handle("GET /how-it-works", web.Public, p.unitPage("how_it_works.html", "How the Individual Support Team works"))
+	srv.Router.Handle("GET /accessibility", web.Public, p.unitPage("accessibility.html", "Accessibility statement"))
+	srv.Router.Handle("GET /{$}", web.Public, p.unitPage("home.html", "Support for healthcare professionals in training"))
 
 	srv.Router.Handle("GET /advisers", web.Public, p.advisersPage)
 	srv.Router.Handle("GET /advisers/{id}/photo", web.Public, p.publicPhoto)
@@ -59,10 +62,16 @@ func Register(srv *web.Server) error {
 	return nil
 }
 
+// AccessibilityStatementDate is when the accessibility statement's text
+// was prepared. Change it whenever the statement's substance changes.
+const AccessibilityStatementDate = "4 December 2026"
+
 // unitView is what the pages about the unit itself show.
 type unitView struct {
 	Unit           settings.Unit
 	RetentionYears int
+	Reply          string // how soon the unit aims to reply: "14 days", "10 working days"
+	StatementDate  string
 }
 
 func (p pages) unitPage(file, title string) http.HandlerFunc {
@@ -77,7 +86,13 @@ func (p pages) unitPage(file, title string) http.HandlerFunc {
 			p.srv.ServerError(w, r, err)
 			return
 		}
-		p.srv.Render(w, r, http.StatusOK, "pages/"+file, web.Page{Title: title, Data: unitView{u, years}})
+		clock, err := settings.Clock(r.Context(), p.srv.DB)
+		if err != nil {
+			p.srv.ServerError(w, r, err)
+			return
+		}
+		p.srv.Render(w, r, http.StatusOK, "pages/"+file, web.Page{Title: title,
+			Data: unitView{Unit: u, RetentionYears: years, Reply: replyWords(clock), StatementDate: AccessibilityStatementDate}})
 	}
 }
 
@@ -85,4 +100,16 @@ func (p pages) static(file, title string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		p.srv.Render(w, r, http.StatusOK, "pages/"+file, web.Page{Title: title, Data: PSUPhone})
 	}
+}
+
+// replyWords says the first-response target as a person reads it.
+func replyWords(c settings.ClockSettings) string {
+	unit := "days"
+	if c.Mode == workdays.Working {
+		unit = "working days"
+	}
+	if c.Days == 1 {
+		unit = strings.TrimSuffix(unit, "s")
+	}
+	return strconv.Itoa(c.Days) + " " + unit
 }

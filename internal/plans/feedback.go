@@ -167,8 +167,12 @@ func (s *Store) SendDueFeedback(ctx context.Context, now time.Time) (sent int, e
 				return nil // another instance sent it, or it was cancelled meanwhile
 			}
 			link := strings.TrimRight(s.BaseURL, "/") + "/feedback/" + tok
+			unit, err := settings.UnitName(ctx, tx)
+			if err != nil {
+				return err
+			}
 			if sent, err := consent.Mail(ctx, tx, s.Outbox, need, mail.Message{Kind: "plans.feedback", To: to,
-				Subject: "How was your support from the Professional Support Unit?", Text: feedbackText(link)}); err != nil || !sent {
+				Subject: "How was your support from the " + unit + "?", Text: feedbackText(link, unit)}); err != nil || !sent {
 				if err == nil {
 					err = errors.New("plans: send feedback: consent refused after it was checked")
 				}
@@ -188,8 +192,8 @@ func (s *Store) SendDueFeedback(ctx context.Context, now time.Time) (sent int, e
 	return sent, nil
 }
 
-func feedbackText(link string) string {
-	return "Some weeks ago your work with the Individual Support Team of the Professional Support Unit came to an end. " +
+func feedbackText(link, unit string) string {
+	return "Some weeks ago your work with the Individual Support Team of the " + unit + " came to an end. " +
 		"When you asked for support, you agreed that we could e-mail you afterwards to ask how it went.\n\n" +
 		"We would be grateful for a few minutes of your time. Your answers are not linked to your name or your case, " +
 		"and they help us improve the service for other trainees.\n\n" +

@@ -123,9 +123,15 @@ func (d *Doc) Intro() string {
 	return s
 }
 
-// UnitName is what the unit calls itself on a written summary.
+// UnitName is what the unit calls itself on a written summary: the name
+// set for summaries at /admin/outcomes, or else the unit's own name
+// (/admin/settings/unit).
 func UnitName(ctx context.Context, q store.Querier) (string, error) {
-	return settings.Get(ctx, q, KeyUnitName, DefaultUnitName)
+	name, err := settings.Get(ctx, q, KeyUnitName, "")
+	if err != nil || name != "" {
+		return name, err
+	}
+	return settings.UnitName(ctx, q)
 }
 
 // Draft reads the summary being written for c.
@@ -321,7 +327,11 @@ func (s *Store) Issue(ctx context.Context, v cases.Viewer, caseID, tok string) (
 		if out.Version > 1 {
 			subject = "A corrected written summary is ready"
 		}
-		if out.Mailed, err = s.Cases.MailTrainee(ctx, tx, c, "plans.summary_ready", subject, s.summaryMail(c, out.Version)); err != nil {
+		unit, err := settings.UnitName(ctx, tx)
+		if err != nil {
+			return "", err
+		}
+		if out.Mailed, err = s.Cases.MailTrainee(ctx, tx, c, "plans.summary_ready", subject, s.summaryMail(c, out.Version, unit)); err != nil {
 			return "", err
 		}
 		if out.Mailed {
@@ -336,12 +346,12 @@ func (s *Store) Issue(ctx context.Context, v cases.Viewer, caseID, tok string) (
 
 // summaryMail tells the trainee a summary is ready, and how to get it; it
 // carries nothing of what the summary says.
-func (s *Store) summaryMail(c *cases.Case, version int) string {
+func (s *Store) summaryMail(c *cases.Case, version int, unit string) string {
 	var b strings.Builder
 	if version > 1 {
-		b.WriteString("Your adviser at the Professional Support Unit has corrected your written summary. The corrected version is ready for you")
+		b.WriteString("Your adviser at the " + unit + " has corrected your written summary. The corrected version is ready for you")
 	} else {
-		b.WriteString("Your written summary from the Professional Support Unit is ready for you")
+		b.WriteString("Your written summary from the " + unit + " is ready for you")
 	}
 	b.WriteString(" (reference " + c.Reference + ").\n\n")
 	if s.HasRoute != nil && s.HasRoute("/portal/summaries") {

@@ -12,6 +12,7 @@ import (
 	"github.com/psu-project/psu/internal/consent"
 	"github.com/psu-project/psu/internal/mail"
 	"github.com/psu-project/psu/internal/referral"
+	"github.com/psu-project/psu/internal/settings"
 	"github.com/psu-project/psu/internal/sharing"
 	"github.com/psu-project/psu/internal/store"
 )
@@ -104,17 +105,21 @@ func (s *Store) TellReferrer(ctx context.Context, c *cases.Case, id string) erro
 			Wording: consent.WordingTellReferrer, Channel: consent.ChannelPortal, At: s.clock()}); err != nil {
 			return err
 		}
+		unit, err := settings.UnitName(ctx, tx)
+		if err != nil {
+			return err
+		}
 		need := consent.Need{CaseID: c.ID, Purpose: consent.TellReferrer}
 		if _, err := consent.Mail(ctx, tx, s.Outbox, need, mail.Message{
 			Kind:    "referral.in_touch",
 			To:      r.ReferrerEmail,
-			Subject: "An update from the Professional Support Unit",
+			Subject: "An update from the " + unit,
 			Text: strings.Join([]string{
-				"Thank you for recommending the Professional Support Unit's Individual Support Team to someone in training, on " + day(r.CreatedAt) + ".",
+				"Thank you for recommending the Individual Support Team of the " + unit + " to someone in training, on " + day(r.CreatedAt) + ".",
 				"",
 				"The person you recommended is in touch with the unit, and has asked us to let you know. We cannot tell you anything more: what they tell us stays confidential.",
 				"",
-				"Professional Support Unit",
+				unit,
 			}, "\n"),
 		}); err != nil {
 			return err

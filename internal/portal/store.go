@@ -14,6 +14,7 @@ import (
 	"github.com/psu-project/psu/internal/plans"
 	"github.com/psu-project/psu/internal/referral"
 	"github.com/psu-project/psu/internal/seal"
+	"github.com/psu-project/psu/internal/settings"
 	"github.com/psu-project/psu/internal/sharing"
 	"github.com/psu-project/psu/internal/store"
 )
@@ -121,13 +122,17 @@ func (s *Store) SendLink(ctx context.Context, email string) error {
 		if err != nil {
 			return err
 		}
+		unit, err := settings.UnitName(ctx, tx)
+		if err != nil {
+			return err
+		}
 		base := strings.TrimRight(s.BaseURL, "/")
 		_, err = s.Outbox.Enqueue(ctx, tx, mail.Message{
 			Kind:    "portal.sign_in",
 			To:      email,
 			CaseID:  a.CaseID,
-			Subject: "Your link to sign in to the Professional Support Unit",
-			Text: "You asked for a link to sign in to your page with the Individual Support Team of the Professional Support Unit.\n\n" +
+			Subject: "Your link to sign in to the " + unit,
+			Text: "You asked for a link to sign in to your page with the Individual Support Team of the " + unit + ".\n\n" +
 				"Open this link to sign in on this device or another:\n\n" + base + "/portal/sign-in/" + tok + "\n\n" +
 				"The link works once, for 30 minutes. For a new one, go to " + base + "/portal/sign-in\n\n" +
 				"If you did not ask for it, you can ignore this e-mail: nobody can sign in without opening it.\n",

@@ -100,7 +100,7 @@ func validate(f *web.Form) Referral {
 	ref.Reason = reason
 	ref.TraineeTold = f.Get("trainee_told") == "yes"
 	if !ref.TraineeTold {
-		f.Fail("trainee_told", "Confirm that you have told them you are recommending the Professional Support Unit, and why")
+		f.Fail("trainee_told", "Confirm that you have told them you are recommending the unit, and why")
 	}
 	return ref
 }
@@ -162,10 +162,14 @@ func (s *Service) notify(w http.ResponseWriter, r *http.Request) {
 				return err
 			}
 		}
-		if _, err := s.outbox.Enqueue(ctx, tx, acknowledgement(ref.ReferrerEmail)); err != nil {
+		unit, err := settings.UnitDetails(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if _, err := s.outbox.Enqueue(ctx, tx, acknowledgement(ref.ReferrerEmail, unit)); err != nil {
 			return fmt.Errorf("referral: acknowledgement: %w", err)
 		}
-		if _, err := s.outbox.Enqueue(ctx, tx, invitation(ref.TraineeEmail, s.srv.Config.BaseURL.String())); err != nil {
+		if _, err := s.outbox.Enqueue(ctx, tx, invitation(ref.TraineeEmail, s.srv.Config.BaseURL.String(), unit)); err != nil {
 			return fmt.Errorf("referral: invitation: %w", err)
 		}
 		return audit.Record(ctx, tx, audit.Event{Action: "referral.received", TargetType: "referral", TargetID: ref.ID})

@@ -69,6 +69,13 @@ func TestSettingsPageInChromium(t *testing.T) {
 		t.Errorf("the contact page: %q", got)
 	}
 	tab.Axe()
+	for _, page := range []string{"/accessibility", "/privacy"} {
+		tab.Visit(in.URL + page)
+		if got := tab.Text("main"); !strings.Contains(got, "020 7946 0000") {
+			t.Errorf("%s does not give the unit's new number: %q", page, got)
+		}
+		tab.Axe()
+	}
 	tab.Visit(in.URL + "/admin/settings")
 
 	dir := t.TempDir()

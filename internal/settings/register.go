@@ -4,6 +4,7 @@ import (
 	"context"
 	"embed"
 	"io/fs"
+	"net/http"
 	"time"
 
 	"github.com/psu-project/psu/internal/store"
@@ -49,6 +50,15 @@ func Register(srv *web.Server, onClockChange func(ctx context.Context, tx *store
 	r.Handle("POST /admin/settings/unit", web.Administrator, h.saveUnit)
 	r.Handle("POST /admin/settings/bank-holidays", web.Administrator, h.uploadHolidays, web.MaxBody(MaxUpload))
 	r.Handle("POST /admin/settings/bank-holidays/shipped", web.Administrator, h.useShippedHolidays)
+	// Every page's header and title name the unit as it named itself. A
+	// failed read leaves psu's default name: a page is not refused for it.
+	srv.SetServiceName(func(r *http.Request) string {
+		name, err := UnitName(r.Context(), srv.DB)
+		if err != nil {
+			return ""
+		}
+		return name
+	})
 	return nil
 }
 

@@ -35,6 +35,9 @@ type settingsPage struct {
 	// MinYears and MaxYears bound how long ended cases are kept.
 	MinYears, MaxYears int
 	Holidays           holidaysView
+	// BasisUnconfirmed: nobody has said the data protection officer
+	// confirmed the lawful basis the privacy notice states.
+	BasisUnconfirmed bool
 }
 
 type modeOption struct {
@@ -133,6 +136,11 @@ func (h *handlers) render(w http.ResponseWriter, r *http.Request, status int, f 
 		h.srv.ServerError(w, r, err)
 		return
 	}
+	confirmed, err := Get(ctx, h.srv.DB, KeyBasisConfirmed, "")
+	if err != nil {
+		h.srv.ServerError(w, r, err)
+		return
+	}
 	// Each form on the page shows what is in use unless it is the one
 	// that was posted.
 	if f == nil {
@@ -151,6 +159,6 @@ func (h *handlers) render(w http.ResponseWriter, r *http.Request, status int, f 
 		Form:  f,
 		Data: settingsPage{Flash: flash, Clock: cs, Modes: modeOptions, Min: MinResponseDays, Max: MaxResponseDays,
 			MinYears: MinRetentionYears, MaxYears: MaxRetentionYears,
-			Holidays: describeHolidays(l, h.now())},
+			Holidays: describeHolidays(l, h.now()), BasisUnconfirmed: confirmed != "yes"},
 	})
 }

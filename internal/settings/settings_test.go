@@ -514,20 +514,25 @@ func TestAdministratorSetsTheUnitsDetails(t *testing.T) {
 
 		admin := in.Client(t)
 		admin.SignIn(in.CreateStaff(t, web.RoleAdministrator))
-		if page := admin.Get("/admin/settings"); !strings.Contains(page.Body, `href="/admin/settings/unit"`) {
-			t.Error("the settings page does not link to the unit's details")
+		if page := admin.Get("/admin/settings"); !strings.Contains(page.Body, `href="/admin/settings/unit"`) || !strings.Contains(page.Body, `id="basis-unconfirmed"`) {
+			t.Error("the settings page does not link to the unit's details, or does not ask for the lawful basis to be confirmed")
 		}
-		if form := admin.Get("/admin/settings/unit"); form.StatusCode != http.StatusOK || !strings.Contains(form.Body, `value="0207 866 3271"`) {
-			t.Errorf("the form does not show the phone number in use: %d", form.StatusCode)
+		if form := admin.Get("/admin/settings/unit"); form.StatusCode != http.StatusOK || !strings.Contains(form.Body, `value="0207 866 3271"`) ||
+			!strings.Contains(form.Body, "Article 6(1)(e)") || !strings.Contains(form.Body, "data protection officer must confirm") {
+			t.Errorf("the form does not show the details in use, or does not ask the DPO to confirm the lawful basis: %d", form.StatusCode)
 		}
 		good := url.Values{"name": {"Example Professional Support Unit"}, "phone": {"020 7946 0000"}, "email": {"psu@example.org"},
-			"hours": {"Monday to Friday, 9am to 5pm"}, "address": {"1 Example Street\r\nLondon\r\nE1 1AA"}, "dpo": {"The data protection officer, dpo@example.org"}}
+			"hours": {"Monday to Friday, 9am to 5pm"}, "address": {"1 Example Street\r\nLondon\r\nE1 1AA"}, "dpo": {"The data protection officer, dpo@example.org"},
+			"region": {"North Example"}, "lawful_basis": {"Article 6(1)(e), as our DPO confirmed."}, "special_category": {"Article 9(2)(h), as our DPO confirmed."},
+			"basis_confirmed": {"yes"}, "tested": {"Tested on 1 March 2027 by the Example digital team."}}
 		for _, c := range []struct{ field, value, message string }{
 			{"name", "", "Enter the name of the unit"},
 			{"phone", "", "phone number, like 020 7946 0000"},
 			{"phone", "call us", "digits and spaces only"},
 			{"email", "not an address", "Enter the e-mail address in the right format"},
 			{"hours", strings.Repeat("a", 201), "must be 200 characters or fewer"},
+			{"lawful_basis", " ", "Enter the lawful basis under UK GDPR Article 6"},
+			{"special_category", "", "Enter the condition under UK GDPR Article 9"},
 		} {
 			v := url.Values{}
 			for k, vs := range good {
@@ -543,15 +548,18 @@ func TestAdministratorSetsTheUnitsDetails(t *testing.T) {
 		if es := auditEntries(t, in.App.DB, "settings.unit"); len(es) != 0 {
 			t.Fatalf("refused forms were audited: %+v", es)
 		}
-		saved(t, admin, admin.Post("/admin/settings/unit", good), "details are saved. The contact, privacy")
+		saved(t, admin, admin.Post("/admin/settings/unit", good), "details are saved. The public pages and e-mails")
+		if page := admin.Get("/admin/settings"); strings.Contains(page.Body, `id="basis-unconfirmed"`) {
+			t.Error("the settings page still asks for the confirmed lawful basis")
+		}
 		u, err := settings.UnitDetails(context.Background(), in.App.DB)
 		if err != nil || u.Phone != "020 7946 0000" || u.Address != "1 Example Street\nLondon\nE1 1AA" {
 			t.Errorf("UnitDetails = %+v (%v)", u, err)
 		}
-		if es := auditEntries(t, in.App.DB, "settings.unit"); len(es) != 1 || es[0].Detail != "changed: name, phone, email, hours, address, dpo" {
+		if es := auditEntries(t, in.App.DB, "settings.unit"); len(es) != 1 || es[0].Detail != "changed: name, region, phone, email, hours, address, dpo, lawful_basis, special_category, basis_confirmed, tested" {
 			t.Errorf("audit entries: %+v", es)
 		}
-		saved(t, admin, admin.Post("/admin/settings/unit", good), "details are saved. The contact, privacy")
+		saved(t, admin, admin.Post("/admin/settings/unit", good), "details are saved. The public pages and e-mails")
 		if es := auditEntries(t, in.App.DB, "settings.unit"); len(es) != 1 {
 			t.Errorf("saving the same details again was audited: %+v", es)
 		}
@@ -567,11 +575,30 @@ func TestAdministratorSetsTheUnitsDetails(t *testing.T) {
 			if body := visitor.Get(page).Body; !strings.Contains(body, `href="tel:02079460000"`) || strings.Contains(body, `href="tel:02078663271"`) {
 				t.Errorf("%s does not offer the unit's new phone number", page)
 			}
+			if body := visitor.Get(page).Body; page != "/who-can-apply" && !strings.Contains(body, "the Example Professional Support Unit") {
+				t.Errorf("%s does not name the unit as set", page)
+			}
 		}
 		privacy := visitor.Get("/privacy").Body
-		for _, want := range []string{"The Example Professional Support Unit is responsible", "dpo@example.org"} {
+		for _, want := range []string{"The Example Professional Support Unit is responsible", "dpo@example.org", "as our DPO confirmed.", "Article 9(2)(h)", "1 Example Street, London, E1 1AA"} {
 			if !strings.Contains(privacy, want) {
 				t.Errorf("the privacy notice lacks %q", want)
+			}
+		}
+		access := visitor.Get("/accessibility").Body
+		for _, want := range []string{"run by the Example Professional Support Unit", `href="tel:02079460000"`, `href="mailto:psu@example.org"`, "Tested on 1 March 2027 by the Example digital team."} {
+			if !strings.Contains(access, want) {
+				t.Errorf("the accessibility statement lacks %q", want)
+			}
+		}
+		for _, page := range []string{"/", "/how-it-works", "/apply"} {
+			if body := visitor.Get(page).Body; !strings.Contains(body, "Example Professional Support Unit") || !strings.Contains(body, "in North Example") ||
+				strings.Contains(body, "London and Kent") {
+				t.Errorf("%s does not name the unit and where it works as set", page)
+			}
+			if body := visitor.Get(page).Body; !strings.Contains(body, `href="/">Example Professional Support Unit</a>`) ||
+				!strings.Contains(body, "– Example Professional Support Unit</title>") {
+				t.Errorf("%s: the header and title do not name the unit as set", page)
 			}
 		}
 		for _, role := range []web.Role{web.RoleAdviser, web.RoleTriageLead} {

@@ -17,6 +17,7 @@ import (
 	"github.com/psu-project/psu/internal/consent"
 	"github.com/psu-project/psu/internal/mail"
 	"github.com/psu-project/psu/internal/seal"
+	"github.com/psu-project/psu/internal/settings"
 	"github.com/psu-project/psu/internal/store"
 )
 
@@ -115,15 +116,19 @@ func (s *Store) Share(ctx context.Context, c *cases.Case, n int, r Recipient, da
 		if err := s.writeShare(ctx, tx, c, n, blind, sealed, id, tok, now, life); err != nil {
 			return err
 		}
+		unit, err := settings.UnitName(ctx, tx)
+		if err != nil {
+			return err
+		}
 		base := strings.TrimRight(s.BaseURL, "/")
 		need := consent.Need{CaseID: c.ID, Purpose: consent.ShareSummary, Document: Document, Version: n, Recipient: blind}
 		sent, err := consent.Mail(ctx, tx, s.Outbox, need, mail.Message{
 			Kind: "share.link",
 			To:   r.Email,
 			// A subject is not sealed in the outbox: it names nobody.
-			Subject: "A summary has been shared with you through the Professional Support Unit",
+			Subject: "A summary has been shared with you through the " + unit,
 			Text: "Dear " + r.Name + ",\n\n" +
-				name + " has chosen to let you read the written summary and action plan from their meeting with the Individual Support Team of the Professional Support Unit.\n\n" +
+				name + " has chosen to let you read the written summary and action plan from their meeting with the Individual Support Team of the " + unit + ".\n\n" +
 				"Open it here:\n\n" + base + "/shared/" + tok + "\n\n" +
 				"The link works until " + londonAt(now.Add(life)) + ". Each time you open it, we will send a one-time code to this address.\n\n" +
 				"The summary is confidential. Please do not pass it on. " + name + " can see when it is opened and can stop sharing it at any time.\n\n" +

@@ -10,6 +10,7 @@ import (
 	"github.com/psu-project/psu/internal/audit"
 	"github.com/psu-project/psu/internal/auth"
 	"github.com/psu-project/psu/internal/mail"
+	"github.com/psu-project/psu/internal/settings"
 	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/web"
 	"github.com/psu-project/psu/internal/workdays"
@@ -107,12 +108,16 @@ func (h *handlers) sendInvitation(ctx context.Context, tx *store.Tx, r *http.Req
 	base := strings.TrimRight(h.srv.Config.BaseURL.String(), "/")
 	until := store.Now().Add(InviteFor).In(workdays.London).Format("3:04pm on Monday 2 January 2006")
 	by := web.PrincipalFrom(r).Name
+	unit, err := settings.UnitName(ctx, tx)
+	if err != nil {
+		return err
+	}
 	_, err = h.outbox.Enqueue(ctx, tx, mail.Message{
 		Kind:    "staff.invitation",
 		To:      u.Email,
 		Subject: "Set up your staff account",
 		Text: "Hello " + u.Name + ",\n\n" +
-			by + " has invited you to the staff service of the Professional Support Unit at " + base +
+			by + " has invited you to the staff service of the " + unit + " at " + base +
 			", as " + strings.ToLower(u.Roles.Label()) + ".\n\n" +
 			"Open this link to choose a password and set up two-step sign-in with an authenticator app on your phone:\n\n" +
 			base + "/invitation/" + tok + "\n\n" +

@@ -118,6 +118,10 @@ type Page struct {
 	// ListCount is how many services the visitor's "My list" holds; the
 	// header links to it once there is one (see SetListCounter).
 	ListCount int
+	// ServiceName is the unit's own name, for the header and the title
+	// (see SetServiceName); the layout says "Professional Support Unit"
+	// when it is empty.
+	ServiceName string
 }
 
 func (rd *Renderer) render(name string, p Page) ([]byte, error) {
@@ -168,6 +172,9 @@ func (s *Server) Render(w http.ResponseWriter, r *http.Request, status int, name
 	if f := s.listCounter.Load(); f != nil && !p.Bare {
 		p.ListCount = (*f)(r)
 	}
+	if f := s.serviceName.Load(); f != nil {
+		p.ServiceName = (*f)(r)
+	}
 	body, err := s.renderer.render(name, p)
 	if err != nil {
 		s.ServerError(w, r, err)
@@ -181,6 +188,10 @@ func (s *Server) Render(w http.ResponseWriter, r *http.Request, status int, name
 // SetListCounter gives the header a way to count the services on the
 // visitor's list (the directory owns the list).
 func (s *Server) SetListCounter(f func(*http.Request) int) { s.listCounter.Store(&f) }
+
+// SetServiceName gives the header a way to read the unit's name (the
+// settings own it); an empty name leaves the layout's own.
+func (s *Server) SetServiceName(f func(*http.Request) string) { s.serviceName.Store(&f) }
 
 // SetDemo says whether the database holds psu demo's made-up data, so every
 // staff page can say so.

@@ -44,6 +44,7 @@ type Server struct {
 	metrics     *httpMetrics
 	demo        atomic.Bool
 	listCounter atomic.Pointer[func(*http.Request) int]
+	serviceName atomic.Pointer[func(*http.Request) string]
 }
 
 // New builds a Server with its base routes (static assets, health, metrics)
