@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/psu-project/psu/internal/store"
+	"github.com/psu-project/psu/internal/web"
 	"github.com/psu-project/psu/internal/workdays"
 )
 
@@ -104,6 +105,12 @@ const keyVersion = "settings.version"
 // any setting.
 func Version(ctx context.Context, q store.Querier) (string, error) {
 	return Get(ctx, q, keyVersion, "")
+}
+
+// PageVersion is the settings' version for the page cache (web.Cached),
+// for a page that shows a setting or may come to.
+func PageVersion(db *store.DB) *web.Version {
+	return web.NewVersion(func(ctx context.Context) (string, error) { return Version(ctx, db) })
 }
 
 // ClockSettings is how the first-response clock counts.
