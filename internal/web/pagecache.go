@@ -47,14 +47,18 @@ const versionTimeout = 10 * time.Second
 // Version is something cached pages depend on, read from the database.
 // Reads are shared: a request waits for a read that starts after it
 // arrived (so it sees every change committed before it came), and every
-// request that arrives while such a read is still to start shares it. Under
-// load that is one read for many requests; alone, one read per request.
+// request that arrives while such a read is still to start shares it. At
+// most versionReads run at once, so a request rarely waits for more than
+// one read; under load that is one read for many requests.
 type Version struct {
-	read    func(ctx context.Context) (string, error)
-	mu      sync.Mutex
-	running bool
-	waiting *versionRead // the next read, not yet started
+	read     func(ctx context.Context) (string, error)
+	mu       sync.Mutex
+	inFlight int
+	waiting  *versionRead // the next read, not yet started
 }
+
+// versionReads is how many reads of one Version may run at once.
+const versionReads = 2
 
 type versionRead struct {
 	done chan struct{}
@@ -75,10 +79,11 @@ func (v *Version) Get(ctx context.Context) (string, error) {
 	c := v.waiting
 	if c == nil {
 		c = &versionRead{done: make(chan struct{})}
-		v.waiting = c
-		if !v.running {
-			v.running = true
-			go v.run()
+		if v.inFlight < versionReads {
+			v.inFlight++
+			go v.run(c)
+		} else {
+			v.waiting = c
 		}
 	}
 	v.mu.Unlock()
@@ -90,22 +95,19 @@ func (v *Version) Get(ctx context.Context) (string, error) {
 	}
 }
 
-// run starts each waiting read in turn until none waits.
-func (v *Version) run() {
-	for {
-		v.mu.Lock()
-		c := v.waiting
-		if c == nil {
-			v.running = false
-			v.mu.Unlock()
-			return
-		}
-		v.waiting = nil
-		v.mu.Unlock()
+// run reads for c, then for each read left waiting, until none is.
+func (v *Version) run(c *versionRead) {
+	for c != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), versionTimeout)
 		c.v, c.err = v.read(ctx)
 		cancel()
 		close(c.done)
+		v.mu.Lock()
+		c, v.waiting = v.waiting, nil
+		if c == nil {
+			v.inFlight--
+		}
+		v.mu.Unlock()
 	}
 }
 
