@@ -47,9 +47,10 @@ const versionTimeout = 10 * time.Second
 // Version is something cached pages depend on, read from the database.
 // Reads are shared: a request waits for a read that starts after it
 // arrived (so it sees every change committed before it came), and every
-// request that arrives while such a read is still to start shares it. At
-// most versionReads run at once, so a request rarely waits for more than
-// one read; under load that is one read for many requests.
+// request that arrives while such a read is still to start shares it. One
+// read runs at a time: under load that is one read for every request that
+// came while the last ran, and at most one core busy reading; alone, a
+// request starts its read at once.
 type Version struct {
 	read     func(ctx context.Context) (string, error)
 	mu       sync.Mutex
@@ -57,8 +58,10 @@ type Version struct {
 	waiting  *versionRead // the next read, not yet started
 }
 
-// versionReads is how many reads of one Version may run at once.
-const versionReads = 2
+// versionReads is how many reads of one Version may run at once. Two
+// (BenchmarkCachedPage, 32 at once on 2 cores) cost 40% more time a page
+// than one: the reads then take both cores.
+const versionReads = 1
 
 type versionRead struct {
 	done chan struct{}

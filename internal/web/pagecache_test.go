@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -198,4 +199,36 @@ func TestPageCacheIsBounded(t *testing.T) {
 	if c.get("huge") != nil {
 		t.Error("kept a page larger than the cache")
 	}
+}
+
+// BenchmarkCachedPage is a kept page's cost inside psu (no network): the
+// middleware, a shared read of a version row in the database, the look-up
+// and the write.
+func BenchmarkCachedPage(b *testing.B) {
+	db := storetest.Open(b, store.SQLite)
+	ts := newTestServer(b, db)
+	body := []byte(strings.Repeat("<p>Samaritans 116 123</p>\n", 2000))
+	v := NewVersion(func(ctx context.Context) (string, error) {
+		var s string
+		err := store.Scan(db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`), &s)
+		return s, err
+	})
+	ts.Router.Handle("GET /bench", Public, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write(body)
+	}, Cached(v))
+	h := ts.Handler()
+	b.ReportAllocs()
+	b.SetParallelism(16) // as many at once as wrk's 32 connections on 2 cores
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req := httptest.NewRequest("GET", "/bench?q=stress", nil)
+			req.Header.Set("Accept-Encoding", "gzip, deflate, br, zstd")
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, req)
+			if w.Code != 200 {
+				b.Fatal(w.Code)
+			}
+		}
+	})
 }
