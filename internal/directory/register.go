@@ -7,12 +7,14 @@ import (
 	"encoding/hex"
 	"io/fs"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing/fstest"
 
 	"github.com/psu-project/psu/internal/mail"
 	"github.com/psu-project/psu/internal/ratelimit"
 	"github.com/psu-project/psu/internal/seal"
+	"github.com/psu-project/psu/internal/settings"
 	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/web"
 )
@@ -97,7 +99,7 @@ func pageFiles() (fs.FS, error) {
 func (h *handlers) routes() {
 	rt := h.srv.Router
 	h.srv.SetListCounter(func(r *http.Request) int { return len(h.myList(r)) })
-	rt.Handle("GET /services", web.Public, h.search)
+	rt.Handle("GET /services", web.Public, h.search, web.Cached(h.pageVersion()))
 	rt.Handle("GET /services/{id}", web.Public, h.show)
 	rt.Handle("GET /services/{id}/report-a-problem", web.Public, h.reportForm)
 	rt.Handle("POST /services/{id}/report-a-problem", web.Public, h.report)
@@ -110,6 +112,23 @@ func (h *handlers) routes() {
 	rt.Handle("GET /admin/settings/search", web.Administrator, h.placeSettings)
 	rt.Handle("POST /admin/settings/search", web.Administrator, h.savePlaceSettings)
 	h.apiRoutes()
+}
+
+// pageVersion is what a search page depends on besides its address: the
+// directory's generation and the unit's settings (its regions and own
+// service rank the results).
+func (h *handlers) pageVersion() *web.Version {
+	return web.NewVersion(func(ctx context.Context) (string, error) {
+		gen, err := readGeneration(ctx, h.db)
+		if err != nil {
+			return "", err
+		}
+		v, err := settings.Version(ctx, h.db)
+		if err != nil {
+			return "", err
+		}
+		return strconv.FormatInt(gen, 36) + "/" + v, nil
+	})
 }
 
 func serveCSS(w http.ResponseWriter, r *http.Request) {

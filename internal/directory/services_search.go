@@ -271,6 +271,9 @@ func (h *handlers) search(w http.ResponseWriter, r *http.Request) {
 		h.srv.Render(w, r, http.StatusUnprocessableEntity, "directory/search.html", web.Page{Title: "Find support", Form: form, Data: page})
 		return
 	}
+	if p.openNow {
+		web.NoCache(r) // what is open changes by the minute
+	}
 	q := p.query(vocab)
 	if err := h.place(ctx, &q, p.where); err != nil {
 		h.srv.ServerError(w, r, err)

@@ -44,7 +44,11 @@ func Register(srv *web.Server) error {
 	srv.Router.Handle("GET /privacy", web.Public, p.unitPage("privacy.html", "Privacy notice"))
 	srv.Router.Handle("GET /how-it-works", web.Public, p.unitPage("how_it_works.html", "How the Individual Support Team works"))
 	srv.Router.Handle("GET /accessibility", web.Public, p.unitPage("accessibility.html", "Accessibility statement"))
-	srv.Router.Handle("GET /{$}", web.Public, p.unitPage("home.html", "Support for healthcare professionals in training"))
+	// The home page shows the unit's name and region (and every page's
+	// header its name), so it is kept in the page cache under the settings'
+	// version.
+	srv.Router.Handle("GET /{$}", web.Public, p.unitPage("home.html", "Support for healthcare professionals in training"),
+		web.Cached(settings.PageVersion(srv.DB)))
 
 	srv.Router.Handle("GET /advisers", web.Public, p.advisersPage)
 	srv.Router.Handle("GET /advisers/{id}/photo", web.Public, p.publicPhoto)

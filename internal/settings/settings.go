@@ -6,12 +6,15 @@ package settings
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
 	"time"
 
 	"github.com/psu-project/psu/internal/store"
+	"github.com/psu-project/psu/internal/web"
 	"github.com/psu-project/psu/internal/workdays"
 )
 
@@ -79,7 +82,35 @@ func Set(ctx context.Context, tx *store.Tx, key, value, userID string) error {
 		key, value, store.Now(), by); err != nil {
 		return fmt.Errorf("settings: set %s: %w", key, err)
 	}
+	if key == keyVersion {
+		return nil
+	}
+	var b [12]byte
+	rand.Read(b[:])
+	if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+		keyVersion, hex.EncodeToString(b[:]), store.Now(), by); err != nil {
+		return fmt.Errorf("settings: new version: %w", err)
+	}
 	return nil
+}
+
+// keyVersion is a random value written anew, in the same transaction, by
+// every Set: pages kept in the page cache that show a setting are found
+// again only while it reads the same (see web.Version), on every psu that
+// shares the database.
+const keyVersion = "settings.version"
+
+// Version reads the settings' version: it changes with every change to
+// any setting.
+func Version(ctx context.Context, q store.Querier) (string, error) {
+	return Get(ctx, q, keyVersion, "")
+}
+
+// PageVersion is the settings' version for the page cache (web.Cached),
+// for a page that shows a setting or may come to.
+func PageVersion(db *store.DB) *web.Version {
+	return web.NewVersion(func(ctx context.Context) (string, error) { return Version(ctx, db) })
 }
 
 // ClockSettings is how the first-response clock counts.

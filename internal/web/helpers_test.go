@@ -56,7 +56,7 @@ type testServer struct {
 	records []logRecord
 }
 
-func newTestServer(t *testing.T, db *store.DB, env ...string) *testServer {
+func newTestServer(t testing.TB, db *store.DB, env ...string) *testServer {
 	t.Helper()
 	vars := map[string]string{"PSU_DATA_DIR": t.TempDir()}
 	for i := 0; i+1 < len(env); i += 2 {

@@ -34,6 +34,9 @@ type Route struct {
 	Pattern string // "GET /services/{id}"
 	Perm    Permission
 	MaxBody int64 // largest request body accepted, in bytes
+	Cached  bool  // its pages may be kept in the page cache (see Cached)
+
+	cached *cachedRoute
 }
 
 // RouteOption adjusts a route where it is registered.
@@ -55,7 +58,8 @@ type Router struct {
 	// but tests add theirs to a running server, and the workers ask Has.
 	mu      sync.RWMutex
 	routes  []Route
-	maxBody map[string]int64 // by pattern, for routes above the default
+	maxBody map[string]int64        // by pattern, for routes above the default
+	cached  map[string]*cachedRoute // by pattern, for routes whose pages are cached
 	large   *semaphore.Weighted
 	// largeWait is largeBodyWait, shorter in tests.
 	largeWait time.Duration
@@ -63,7 +67,7 @@ type Router struct {
 }
 
 func newRouter(deny func(http.ResponseWriter, *http.Request, Principal, Permission)) *Router {
-	return &Router{mux: http.NewServeMux(), maxBody: map[string]int64{}, large: semaphore.NewWeighted(LargeBodyBudget), largeWait: largeBodyWait, deny: deny}
+	return &Router{mux: http.NewServeMux(), maxBody: map[string]int64{}, cached: map[string]*cachedRoute{}, large: semaphore.NewWeighted(LargeBodyBudget), largeWait: largeBodyWait, deny: deny}
 }
 
 // Handle registers h for pattern (which must name a method), reachable only
@@ -84,8 +88,17 @@ func (rt *Router) Handle(pattern string, perm Permission, h http.HandlerFunc, op
 	if route.MaxBody <= 0 || route.MaxBody > LargeBodyBudget {
 		panic(fmt.Sprintf("web: route %q has a body limit of %d (it must be 1 to %d)", pattern, route.MaxBody, LargeBodyBudget))
 	}
+	if route.cached != nil {
+		if method != http.MethodGet || perm != Public {
+			panic(fmt.Sprintf("web: route %q is cached but not a public GET", pattern))
+		}
+		route.Cached = true
+	}
 	rt.mu.Lock()
 	rt.routes = append(rt.routes, route)
+	if route.cached != nil {
+		rt.cached[pattern] = route.cached
+	}
 	if route.MaxBody != DefaultMaxBody {
 		rt.maxBody[pattern] = route.MaxBody
 	}

@@ -42,6 +42,7 @@ type Server struct {
 	// they typed is not simply lost (see HandleDeniedPost).
 	deniedPost  map[Permission]http.HandlerFunc
 	metrics     *httpMetrics
+	cache       *pageCache
 	demo        atomic.Bool
 	listCounter atomic.Pointer[func(*http.Request) int]
 	serviceName atomic.Pointer[func(*http.Request) string]
@@ -51,7 +52,7 @@ type Server struct {
 // registered. Domains add theirs with s.Router.Handle and templates with
 // s.AddPages, then call s.Handler.
 func New(cfg config.Config, db *store.DB, log *slog.Logger) (*Server, error) {
-	s := &Server{Config: cfg, DB: db, Log: log, Metrics: prometheus.NewRegistry()}
+	s := &Server{Config: cfg, DB: db, Log: log, Metrics: prometheus.NewRegistry(), cache: newPageCache(PageCacheSize)}
 	s.Router = newRouter(s.denied)
 	s.Sessions = newSessions(cfg, db)
 	s.Sessions.ErrorFunc = s.ServerError
@@ -89,7 +90,7 @@ func (s *Server) routes() {
 
 // Handler returns the whole application: middleware around the route table.
 // Outermost first: recover from panics, measure and log, wait for a turn
-// (admit), compress, set security headers, limit bodies, refuse cross-origin writes, load the session,
+// (admit), answer from the page cache (cachePages), compress, set security headers, limit bodies, refuse cross-origin writes, load the session,
 // identify the principal, route.
 func (s *Server) Handler() http.Handler {
 	cop := http.NewCrossOriginProtection()
@@ -103,6 +104,7 @@ func (s *Server) Handler() http.Handler {
 	h = s.limitBody(h)
 	h = s.securityHeaders(h)
 	h = s.compress(h)
+	h = s.cachePages(h)
 	h = s.admit(h)
 	h = s.observe(h)
 	h = s.recoverPanics(h)
