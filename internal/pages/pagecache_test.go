@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/psu-project/psu/internal/apptest"
+	"github.com/psu-project/psu/internal/settings"
+	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/store/storetest"
 	"github.com/psu-project/psu/internal/web"
 )
@@ -50,6 +52,17 @@ func TestHomePageCache(t *testing.T) {
 			later := in.Client(t).Get("/")
 			if later.Body != first.Body || later.Header.Get("ETag") != etag || strings.Contains(later.Body, staff.Name) {
 				t.Error("a personal home page reached a visitor without a cookie")
+			}
+
+			// The home page shows the unit's name: a new name is on the
+			// very next page, not on a kept one.
+			if err := in.App.DB.Tx(t.Context(), func(tx *store.Tx) error {
+				return settings.Set(t.Context(), tx, settings.KeyUnitName, "Harbour Deanery Support Unit", "")
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if renamed := in.Client(t).Get("/"); !strings.Contains(renamed.Body, "Harbour Deanery Support Unit") || renamed.Header.Get("ETag") == etag {
+				t.Error("the home page kept from before the unit was renamed is still served")
 			}
 		})
 	}
