@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"fmt"
 	"io/fs"
 	"net/http"
 	"strconv"
@@ -117,15 +118,14 @@ func (h *handlers) routes() {
 // pageVersion is what a search page depends on besides its address: the
 // directory's generation and the unit's settings (its regions and own
 // service rank the results).
+// Both are read in one prepared statement.
 func (h *handlers) pageVersion() *web.Version {
+	read := h.db.Read(`SELECT COALESCE((SELECT value FROM dir_stats WHERE name = ?), 0), ` + settings.VersionSQL)
 	return web.NewVersion(func(ctx context.Context) (string, error) {
-		gen, err := readGeneration(ctx, h.db)
-		if err != nil {
-			return "", err
-		}
-		v, err := settings.Version(ctx, h.db)
-		if err != nil {
-			return "", err
+		var gen int64
+		var v string
+		if err := read.QueryRowContext(ctx, generationKey).Scan(&gen, &v); err != nil {
+			return "", fmt.Errorf("directory: versions: %w", err)
 		}
 		return strconv.FormatInt(gen, 36) + "/" + v, nil
 	})

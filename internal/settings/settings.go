@@ -110,8 +110,19 @@ func Version(ctx context.Context, q store.Querier) (string, error) {
 // PageVersion is the settings' version for the page cache (web.Cached),
 // for a page that shows a setting or may come to.
 func PageVersion(db *store.DB) *web.Version {
-	return web.NewVersion(func(ctx context.Context) (string, error) { return Version(ctx, db) })
+	read := db.Read(`SELECT value FROM settings WHERE key = ?`)
+	return web.NewVersion(func(ctx context.Context) (string, error) {
+		var v string
+		if err := store.Scan(read.QueryRowContext(ctx, keyVersion), &v); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return "", fmt.Errorf("settings: version: %w", err)
+		}
+		return v, nil
+	})
 }
+
+// VersionSQL is the SQL for the settings' version as a scalar expression
+// (” when none), for a page whose version reads it with something else.
+const VersionSQL = `COALESCE((SELECT value FROM settings WHERE key = '` + keyVersion + `'), '')`
 
 // ClockSettings is how the first-response clock counts.
 type ClockSettings struct {

@@ -140,6 +140,36 @@ func (db *DB) QueryRowContext(ctx context.Context, q string, args ...any) *sql.R
 	return db.r.QueryRowContext(ctx, db.bind(q), fixArgs(args)...)
 }
 
+// Read is one query run very often (the page cache's version reads),
+// prepared on first use on the reader pool, so the database parses it once
+// per connection rather than on every call.
+type Read struct {
+	db   *DB
+	q    string
+	mu   sync.Mutex
+	stmt *sql.Stmt
+}
+
+// Read returns q as a Read; nothing is prepared until it is first run.
+func (db *DB) Read(q string) *Read { return &Read{db: db, q: q} }
+
+// QueryRowContext runs the read; if it cannot be prepared, it runs as an
+// ordinary query.
+func (r *Read) QueryRowContext(ctx context.Context, args ...any) *sql.Row {
+	r.mu.Lock()
+	if r.stmt == nil {
+		if st, err := r.db.r.PrepareContext(ctx, r.db.bind(r.q)); err == nil {
+			r.stmt = st
+		}
+	}
+	st := r.stmt
+	r.mu.Unlock()
+	if st == nil {
+		return r.db.QueryRowContext(ctx, r.q, args...)
+	}
+	return st.QueryRowContext(ctx, fixArgs(args)...)
+}
+
 // Tx runs fn in a write transaction. fn's error rolls back; nil commits, and
 // only then are the hooks registered with AfterCommit run, in order.
 func (db *DB) Tx(ctx context.Context, fn func(tx *Tx) error) (err error) {
