@@ -120,8 +120,13 @@ func (h *handlers) download(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	ics, err := h.store.Download(r.Context(), c, a)
+	if err != nil {
+		h.srv.ServerError(w, r, err)
+		return
+	}
 	w.Header().Set("Content-Type", "text/calendar; charset=utf-8; method=PUBLISH")
 	w.Header().Set("Content-Disposition", `attachment; filename="appointment-`+c.Reference+"-"+a.Start.In(london).Format("2006-01-02")+`.ics"`)
 	w.Header().Set("Cache-Control", "no-store")
-	w.Write(h.store.Download(c, a))
+	w.Write(ics)
 }

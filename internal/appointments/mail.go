@@ -9,11 +9,9 @@ import (
 	"github.com/psu-project/psu/internal/cases"
 	"github.com/psu-project/psu/internal/consent"
 	"github.com/psu-project/psu/internal/mail"
+	"github.com/psu-project/psu/internal/settings"
 	"github.com/psu-project/psu/internal/store"
 )
-
-// unitName is who the trainee's invitations come from.
-const unitName = "Professional Support Unit"
 
 // What the trainee is sent. Subjects carry nothing about the trainee: the
 // outbox keeps them in the clear.
@@ -25,16 +23,16 @@ const (
 	mailReminder
 )
 
-const (
-	subjectInvite   = "Your appointment with the Professional Support Unit"
-	subjectChanged  = "Your appointment with the Professional Support Unit has changed"
-	subjectCancel   = "Your appointment with the Professional Support Unit is cancelled"
-	subjectReminder = "Reminder: your appointment with the Professional Support Unit"
-)
+// The subjects name the unit (unit) as its settings do.
+func subjectInvite(unit string) string   { return "Your appointment with the " + unit }
+func subjectChanged(unit string) string  { return "Your appointment with the " + unit + " has changed" }
+func subjectCancel(unit string) string   { return "Your appointment with the " + unit + " is cancelled" }
+func subjectReminder(unit string) string { return "Reminder: your appointment with the " + unit }
 
-// event is a as an iCalendar event. The trainee's copy (mail adds them as
-// attendee) speaks to them; the adviser's copy, the same event, to staff.
-func (s *Store) event(c *cases.Case, a *Appointment, stamp time.Time, trainee bool) Event {
+// event is a as an iCalendar event, from the unit (its name as its
+// settings give it). The trainee's copy (mail adds them as attendee) speaks
+// to them; the adviser's copy, the same event, to staff.
+func (s *Store) event(c *cases.Case, a *Appointment, unitName string, stamp time.Time, trainee bool) Event {
 	e := Event{
 		UID: s.uid(a), Sequence: a.Sequence, Stamp: stamp, Start: a.Start, End: a.End(),
 		Summary:   unitName + " appointment (" + c.Reference + ")",
@@ -120,12 +118,16 @@ func (s *Store) whenHow(a *Appointment) string {
 // send queues kind of mail about a to c's trainee, if they agreed to
 // e-mail about their case.
 func (s *Store) send(ctx context.Context, tx *store.Tx, c *cases.Case, a *Appointment, kind mailKind, now time.Time) (bool, error) {
+	unitName, err := settings.UnitName(ctx, tx)
+	if err != nil {
+		return false, err
+	}
 	ref := "\nYour reference is " + c.Reference + ".\n"
 	switch kind {
 	case mailInvite:
 		text := "Hello,\n\nYour one-to-one appointment with the " + unitName + " is booked.\n\n" + s.whenHow(a) +
 			"\nThe invitation attached to this e-mail adds the appointment to your calendar.\n\n" + s.rearrange() + "\n" + ref
-		return s.mailTrainee(ctx, tx, c, a, "appointments.invitation", subjectInvite, text, MethodRequest, now)
+		return s.mailTrainee(ctx, tx, c, a, unitName, "appointments.invitation", subjectInvite(unitName), text, MethodRequest, now)
 	case mailCancel:
 		asked := ""
 		if a.CancelledBy == ByTrainee {
@@ -134,11 +136,11 @@ func (s *Store) send(ctx context.Context, tx *store.Tx, c *cases.Case, a *Appoin
 		text := "Hello,\n\nYour appointment with the " + unitName + " on " + a.When() + " (UK time) is cancelled" + asked + ".\n\n" +
 			"The attachment to this e-mail removes it from your calendar.\n\n" +
 			"If you would like another appointment, reply to this e-mail or contact the unit:\n" + s.contactURL() + "\n" + ref
-		return s.mailTrainee(ctx, tx, c, a, "appointments.cancellation", subjectCancel, text, MethodCancel, now)
+		return s.mailTrainee(ctx, tx, c, a, unitName, "appointments.cancellation", subjectCancel(unitName), text, MethodCancel, now)
 	case mailReminder:
 		text := "Hello,\n\nThis is a reminder of your appointment with the " + unitName + ".\n\n" + s.whenHow(a) +
 			"\nIf you can no longer make it, reply to this e-mail or contact the unit:\n" + s.contactURL() + "\n" + ref
-		return s.mailTrainee(ctx, tx, c, a, "appointments.reminder", subjectReminder, text, "", now)
+		return s.mailTrainee(ctx, tx, c, a, unitName, "appointments.reminder", subjectReminder(unitName), text, "", now)
 	}
 	return false, fmt.Errorf("appointments: no mail of kind %d", kind)
 }
@@ -146,11 +148,15 @@ func (s *Store) send(ctx context.Context, tx *store.Tx, c *cases.Case, a *Appoin
 // sendChange sends the trainee a's new time or way, as an update of the
 // invitation they have (same UID, higher SEQUENCE).
 func (s *Store) sendChange(ctx context.Context, tx *store.Tx, c *cases.Case, a, old *Appointment, now time.Time) (bool, error) {
+	unitName, err := settings.UnitName(ctx, tx)
+	if err != nil {
+		return false, err
+	}
 	text := "Hello,\n\nYour appointment with the " + unitName + " has changed. It was on " + old.When() + ".\n\n" +
 		"The new details:\n\n" + s.whenHow(a) +
 		"\nThe invitation attached to this e-mail updates the appointment in your calendar.\n\n" + s.rearrange() + "\n" +
 		"\nYour reference is " + c.Reference + ".\n"
-	return s.mailTrainee(ctx, tx, c, a, "appointments.update", subjectChanged, text, MethodRequest, now)
+	return s.mailTrainee(ctx, tx, c, a, unitName, "appointments.update", subjectChanged(unitName), text, MethodRequest, now)
 }
 
 // mailTrainee queues an e-mail to c's trainee if they agreed to e-mail
@@ -158,7 +164,7 @@ func (s *Store) sendChange(ctx context.Context, tx *store.Tx, c *cases.Case, a, 
 // it on the timeline; it reports whether it did. The consent ledger
 // decides (consent.Mail). It parallels
 // cases.Store.MailTrainee, which has no calendar part.
-func (s *Store) mailTrainee(ctx context.Context, tx *store.Tx, c *cases.Case, a *Appointment, kind, subject, text, method string, now time.Time) (bool, error) {
+func (s *Store) mailTrainee(ctx context.Context, tx *store.Tx, c *cases.Case, a *Appointment, unitName, kind, subject, text, method string, now time.Time) (bool, error) {
 	if s.Outbox == nil {
 		return false, nil
 	}
@@ -172,7 +178,7 @@ func (s *Store) mailTrainee(ctx context.Context, tx *store.Tx, c *cases.Case, a 
 		if err != nil {
 			return false, err
 		}
-		e := s.event(c, a, now, true)
+		e := s.event(c, a, unitName, now, true)
 		e.Attendee = &Person{Name: name, Email: to}
 		m.Calendar = &mail.Calendar{Method: method, Data: Calendar(method, e)}
 	}
@@ -185,15 +191,23 @@ func (s *Store) mailTrainee(ctx context.Context, tx *store.Tx, c *cases.Case, a 
 
 // Download is a's event as the adviser's own copy (METHOD:PUBLISH, the
 // same UID and SEQUENCE as the trainee's invitation).
-func (s *Store) Download(c *cases.Case, a *Appointment) []byte {
-	return Calendar(MethodPublish, s.event(c, a, s.now(), false))
+func (s *Store) Download(ctx context.Context, c *cases.Case, a *Appointment) ([]byte, error) {
+	unit, err := settings.UnitName(ctx, s.DB)
+	if err != nil {
+		return nil, err
+	}
+	return Calendar(MethodPublish, s.event(c, a, unit, s.now(), false)), nil
 }
 
 // TraineeDownload is a's event as the trainee's own copy, for the portal:
 // their wording (where to go, who calls whom), METHOD:PUBLISH, the same UID
 // and SEQUENCE as their invitation.
-func (s *Store) TraineeDownload(c *cases.Case, a *Appointment) []byte {
-	return Calendar(MethodPublish, s.event(c, a, s.now(), true))
+func (s *Store) TraineeDownload(ctx context.Context, c *cases.Case, a *Appointment) ([]byte, error) {
+	unit, err := settings.UnitName(ctx, s.DB)
+	if err != nil {
+		return nil, err
+	}
+	return Calendar(MethodPublish, s.event(c, a, unit, s.now(), true)), nil
 }
 
 // TraineeHow is how a takes place, in the words the trainee's invitation

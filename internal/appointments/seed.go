@@ -7,6 +7,7 @@ import (
 
 	"github.com/psu-project/psu/internal/audit"
 	"github.com/psu-project/psu/internal/cases"
+	"github.com/psu-project/psu/internal/settings"
 	"github.com/psu-project/psu/internal/store"
 )
 
@@ -80,6 +81,10 @@ func (s *Store) SeedAll(ctx context.Context, tx *store.Tx, now time.Time, seeds 
 		return err
 	}
 	window := time.Duration(hours) * time.Hour
+	unit, err := settings.UnitName(ctx, tx)
+	if err != nil {
+		return err
+	}
 	var events []audit.Event
 	booked := map[string]bool{}
 	for i, sd := range seeds {
@@ -175,11 +180,11 @@ func (s *Store) SeedAll(ctx context.Context, tx *store.Tx, now time.Time, seeds 
 			Detail: "Appointment booked for " + a.When() + ", " + a.How.Phrase() + targetNote(c, a.Start)}); err != nil {
 			return fail(err)
 		}
-		if err := mailed(sd.BookedAt, subjectInvite); err != nil {
+		if err := mailed(sd.BookedAt, subjectInvite(unit)); err != nil {
 			return fail(err)
 		}
 		if t, ok := reminded.(time.Time); ok && t.After(sd.BookedAt) && c.Status.Open() {
-			if err := mailed(t, subjectReminder); err != nil {
+			if err := mailed(t, subjectReminder(unit)); err != nil {
 				return fail(err)
 			}
 		}
@@ -198,7 +203,7 @@ func (s *Store) SeedAll(ctx context.Context, tx *store.Tx, now time.Time, seeds 
 			}
 			err = add(cases.Event{Kind: EventCancelled, ActorID: sd.ClosedBy, At: sd.ClosedAt, Detail: "Appointment cancelled by " + who + ": " + a.When()})
 			if err == nil && sd.ClosedAt.Before(a.Start) {
-				err = mailed(sd.ClosedAt, subjectCancel)
+				err = mailed(sd.ClosedAt, subjectCancel(unit))
 			}
 			action = "appointment.cancel"
 		}

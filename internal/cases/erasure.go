@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/psu-project/psu/internal/audit"
+	"github.com/psu-project/psu/internal/settings"
 	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/web"
 	"github.com/psu-project/psu/internal/workdays"
@@ -180,6 +181,10 @@ func (s *Store) DecideErasure(ctx context.Context, v Viewer, id string, approve 
 		action = "case.erasure_approved"
 	}
 	return s.act(ctx, v, caseID, action, true, func(tx *store.Tx, c *Case) (string, error) {
+		unit, err := settings.UnitName(ctx, tx)
+		if err != nil {
+			return "", err
+		}
 		var status ErasureStatus
 		if err := store.Scan(tx.QueryRowContext(ctx, `SELECT status FROM erasure_requests WHERE id = ?`, id), &status); err != nil {
 			return "", err
@@ -201,12 +206,12 @@ func (s *Store) DecideErasure(ctx context.Context, v Viewer, id string, approve 
 				return "", err
 			}
 			_, err = s.mailTrainee(ctx, tx, c, "case.erasure_declined", "About your request to erase your record",
-				"A triage lead of the Professional Support Unit has looked at your request to erase your record ("+c.Reference+").\n\n"+
+				"A triage lead of the "+unit+" has looked at your request to erase your record ("+c.Reference+").\n\n"+
 					"They have decided to keep it for now. Sign in to your page with the unit to read why, and what you can do next.\n")
 			return "request " + id, err
 		}
 		if _, err := s.mailTrainee(ctx, tx, c, "case.erased", "Your record has been erased",
-			"As you asked, the Professional Support Unit has erased your record ("+c.Reference+").\n\n"+
+			"As you asked, the "+unit+" has erased your record ("+c.Reference+").\n\n"+
 				"What you told us, your documents, your plan and your summaries can no longer be read by anyone, including from our backups. "+
 				"We keep only the reference, the dates and that it was erased. You can no longer sign in to your page with the unit.\n\n"+
 				"If you need us again, you can apply again at any time.\n"); err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/psu-project/psu/internal/application"
 	"github.com/psu-project/psu/internal/mail"
 	"github.com/psu-project/psu/internal/referral"
+	"github.com/psu-project/psu/internal/settings"
 	"github.com/psu-project/psu/internal/store"
 )
 
@@ -133,9 +134,13 @@ func (s *Store) AlertLeads(ctx context.Context, baseURL string, now time.Time) (
 			if n == 1 {
 				what = "1 new application or referrer's notice has"
 			}
+			unit, err := settings.UnitName(ctx, tx)
+			if err != nil {
+				return err
+			}
 			if _, err := s.Outbox.Enqueue(ctx, tx, mail.Message{
 				Kind: "cases.lead_alert", To: l.email, Subject: "New in the PSU queue",
-				Text: what + " arrived in the Professional Support Unit's queue.\n\n" +
+				Text: what + " arrived in the " + unit + "'s queue.\n\n" +
 					"Sign in to see them: " + strings.TrimRight(baseURL, "/") + "/cases?status=new\n\n" +
 					"You get this e-mail at most once an hour. To stop it, turn off alerts on the queue page.\n",
 			}); err != nil {

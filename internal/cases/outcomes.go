@@ -8,6 +8,7 @@ import (
 	"github.com/psu-project/psu/internal/consent"
 	"github.com/psu-project/psu/internal/directory"
 	"github.com/psu-project/psu/internal/mail"
+	"github.com/psu-project/psu/internal/settings"
 	"github.com/psu-project/psu/internal/store"
 )
 
@@ -49,16 +50,20 @@ func (s *Store) NotEligible(ctx context.Context, v Viewer, id string, serviceIDs
 		if err := s.move(ctx, tx, v, c, NotEligible, "", ""); err != nil {
 			return "", err
 		}
-		mailed, err = s.mailTrainee(ctx, tx, c, "case.not_eligible", "About your application to the Professional Support Unit",
-			notEligibleText(c.Reference, cards, baseURL))
+		unit, err := settings.UnitName(ctx, tx)
+		if err != nil {
+			return "", err
+		}
+		mailed, err = s.mailTrainee(ctx, tx, c, "case.not_eligible", notEligibleSubject(unit),
+			notEligibleText(c.Reference, unit, cards, baseURL))
 		return fmt.Sprintf("%d services suggested", len(cards)), err
 	})
 	return mailed, err
 }
 
-func notEligibleText(ref string, cards []directory.Card, baseURL string) string {
+func notEligibleText(ref, unit string, cards []directory.Card, baseURL string) string {
 	var b strings.Builder
-	b.WriteString("Thank you for getting in touch with the Individual Support Team of the Professional Support Unit (reference " + ref + ").\n\n")
+	b.WriteString("Thank you for getting in touch with the Individual Support Team of the " + unit + " (reference " + ref + ").\n\n")
 	b.WriteString("We have read your application carefully. We are sorry that our team is not the right service for you, " +
 		"so we will not be arranging a meeting. This is about who our service is set up to support; it says nothing about you.\n\n")
 	b.WriteString("These services may be able to help:\n\n")

@@ -83,8 +83,11 @@ type Step struct {
 	Into    string // ActMerge: a reference
 }
 
-// notEligibleSubject is the subject of the e-mail NotEligible sends.
-const notEligibleSubject = "About your application to the Professional Support Unit"
+// notEligibleSubject is the subject of the e-mail NotEligible sends, naming
+// the unit as its settings do.
+func notEligibleSubject(unit string) string {
+	return "About your application to the " + unit
+}
 
 // Seed writes one case; see SeedAll.
 func (s *Store) Seed(ctx context.Context, tx *store.Tx, sc SeedCase) (*Case, error) {
@@ -115,7 +118,11 @@ func (s *Store) SeedAll(ctx context.Context, tx *store.Tx, seeds []SeedCase) ([]
 	if err != nil {
 		return nil, err
 	}
-	w := &seeder{s: s, clock: clock, days: cset.Days, staff: staff, outcomes: outcomes, byRef: map[string]*seeded{}}
+	unit, err := settings.UnitName(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	w := &seeder{s: s, clock: clock, days: cset.Days, staff: staff, outcomes: outcomes, unit: unit, byRef: map[string]*seeded{}}
 	out := make([]*Case, len(seeds))
 	for i, sc := range seeds {
 		sd, err := w.seed(sc)
@@ -160,6 +167,7 @@ type seeder struct {
 	staff map[string]seedUser
 	// outcomes a case may close with: the store's list, as Move checks.
 	outcomes []string
+	unit     string // the unit's name, as the e-mails it sends give it
 	byRef    map[string]*seeded
 	cases    []*seeded
 
@@ -465,7 +473,7 @@ func (w *seeder) step(sd *seeded, st Step) error {
 			return err
 		}
 		if c.ConsentCaseEmail {
-			w.event(sd, Event{Kind: EventMail, At: st.At, Detail: notEligibleSubject}, "")
+			w.event(sd, Event{Kind: EventMail, At: st.At, Detail: notEligibleSubject(w.unit)}, "")
 		}
 	case ActPause:
 		reason, err := checkText("reason", "why the clock is paused", st.Text, MaxReason, true)

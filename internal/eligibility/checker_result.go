@@ -15,6 +15,7 @@ type resultPage struct {
 	// directory.
 	Contacts []directory.Contact
 	Phone    string
+	Unit     string // the unit's name, as its settings give it
 	Change   string
 	// NotSure: the person answered "I am not sure" to the training number
 	// question, and the answer would have changed the decision.
@@ -63,12 +64,12 @@ func (s *Service) result(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, questionPath(NextQuestion(a)), http.StatusSeeOther)
 		return
 	}
-	phone, err := settings.UnitPhone(ctx, s.srv.DB)
+	unit, err := settings.UnitDetails(ctx, s.srv.DB)
 	if err != nil {
 		s.srv.ServerError(w, r, err)
 		return
 	}
-	data := resultPage{Decision: d, Phone: phone, Change: questionPath(QuestionRegion)}
+	data := resultPage{Decision: d, Phone: unit.Phone, Unit: unit.Name, Change: questionPath(QuestionRegion)}
 	if a.TrainingNumberNotSure {
 		yes, no := a, a
 		t, f := true, false

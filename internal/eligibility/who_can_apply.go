@@ -11,6 +11,7 @@ import (
 type whoPage struct {
 	Groups []SummaryItem
 	Phone  string
+	Unit   string // the unit's name, as its settings give it
 	// Contacts are the services the page sends the people the team cannot
 	// support to, with how to reach each, from the directory.
 	Contacts []directory.Contact
@@ -34,7 +35,7 @@ func (s *Service) whoCanApply(w http.ResponseWriter, r *http.Request) {
 		s.srv.ServerError(w, r, err)
 		return
 	}
-	phone, err := settings.UnitPhone(r.Context(), s.srv.DB)
+	unit, err := settings.UnitDetails(r.Context(), s.srv.DB)
 	if err != nil {
 		s.srv.ServerError(w, r, err)
 		return
@@ -46,6 +47,6 @@ func (s *Service) whoCanApply(w http.ResponseWriter, r *http.Request) {
 	}
 	s.srv.Render(w, r, http.StatusOK, "eligibility/who_can_apply.html", web.Page{
 		Title: "Who can apply",
-		Data:  whoPage{Groups: rs.Summary(), Phone: phone, Contacts: contacts},
+		Data:  whoPage{Groups: rs.Summary(), Phone: unit.Phone, Unit: unit.Name, Contacts: contacts},
 	})
 }

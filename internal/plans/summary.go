@@ -19,8 +19,9 @@ import (
 // KeyUnitName is the unit setting that names the unit on a written summary.
 const KeyUnitName = "summary.unit_name"
 
-// DefaultUnitName names the unit until it sets its own name.
-const DefaultUnitName = "Professional Support Unit"
+// DefaultUnitName names the unit until it sets its own name: the
+// settings' default.
+var DefaultUnitName = settings.DefaultUnit.Name
 
 // SummaryWithin is how long after the one-to-one the written summary is due.
 const SummaryWithin = 14 // days

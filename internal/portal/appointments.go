@@ -99,6 +99,11 @@ func (h *handlers) calendar(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	ics, err := h.store.Appointments.TraineeDownload(ctx, c, a)
+	if err != nil {
+		h.srv.ServerError(w, r, err)
+		return
+	}
 	if err := h.srv.DB.Tx(ctx, func(tx *store.Tx) error {
 		return audit.Record(ctx, tx, audit.Event{ActorRole: "trainee", Action: "portal.appointment_download", TargetType: "appointment",
 			TargetID: a.ID, CaseID: c.ID})
@@ -108,7 +113,7 @@ func (h *handlers) calendar(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="psu-appointment.ics"`)
-	w.Write(h.store.Appointments.TraineeDownload(c, a))
+	w.Write(ics)
 }
 
 func (h *handlers) renderRearrange(w http.ResponseWriter, r *http.Request, status int, a *appointments.Appointment, f *web.Form) {

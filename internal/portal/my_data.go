@@ -19,6 +19,7 @@ import (
 	"github.com/psu-project/psu/internal/audit"
 	"github.com/psu-project/psu/internal/cases"
 	"github.com/psu-project/psu/internal/consent"
+	"github.com/psu-project/psu/internal/settings"
 	"github.com/psu-project/psu/internal/sharing"
 	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/web"
@@ -205,8 +206,12 @@ func safeName(n string) string {
 
 // myData gathers everything about c.
 func (h *handlers) myData(ctx context.Context, c *cases.Case) (*MyData, error) {
+	unit, err := settings.UnitName(ctx, h.srv.DB)
+	if err != nil {
+		return nil, err
+	}
 	d := &MyData{
-		About: "Everything the Professional Support Unit's case system (psu) holds about your case, made when you asked for it. " +
+		About: "Everything the " + unit + "'s case system (psu) holds about your case, made when you asked for it. " +
 			"Times are in UTC.",
 		MadeAt:       h.store.clock(),
 		Applications: []MyApplication{},
@@ -427,8 +432,9 @@ func (h *handlers) myDataJSON(w http.ResponseWriter, r *http.Request) {
 	w.Write(b)
 }
 
-const readme = `Your data from the Professional Support Unit
-============================================
+// readme is the bundle's README.txt: its heading (as readmeHeading makes
+// it), the case's reference and when it was made.
+const readme = `%s
 
 This is a copy of everything the unit's case system holds about your case
 %s, made on %s.
@@ -450,6 +456,13 @@ else.
 
 Keep this file somewhere safe: it holds private information about you.
 `
+
+// readmeHeading is the README's title, naming the unit as its settings do,
+// underlined.
+func readmeHeading(unit string) string {
+	title := "Your data from the " + unit
+	return title + "\n" + strings.Repeat("=", utf8.RuneCountInString(title))
+}
 
 // myDataZip is the readable bundle: a README, the JSON file, every document
 // the trainee sent and every summary PDF, each opened from its sealed
@@ -477,7 +490,12 @@ func (h *handlers) myDataZip(w http.ResponseWriter, r *http.Request) {
 		_, err = f.Write(content)
 		return err
 	}
-	err = add("README.txt", []byte(strings.ReplaceAll(fmt.Sprintf(readme, c.Reference, d.MadeAt.In(london).Format("2 January 2006 at 15:04")), "\n", "\r\n")))
+	unit, err := settings.UnitName(ctx, h.srv.DB)
+	if err != nil {
+		h.srv.ServerError(w, r, err)
+		return
+	}
+	err = add("README.txt", []byte(strings.ReplaceAll(fmt.Sprintf(readme, readmeHeading(unit), c.Reference, d.MadeAt.In(london).Format("2 January 2006 at 15:04")), "\n", "\r\n")))
 	if err == nil {
 		err = add("psu-my-data.json", js)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/psu-project/psu/internal/audit"
 	"github.com/psu-project/psu/internal/directory"
 	"github.com/psu-project/psu/internal/mail"
+	"github.com/psu-project/psu/internal/settings"
 	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/web"
 )
@@ -191,8 +192,12 @@ func (h *handlers) closeReport(w http.ResponseWriter, r *http.Request) {
 			} else if !errors.Is(err, directory.ErrEntryNotFound) {
 				return err
 			}
+			unit, err := settings.UnitName(ctx, tx)
+			if err != nil {
+				return err
+			}
 			msg := mail.Message{Kind: "directory.report_closed", To: closed.Contact, Subject: "Your report about a listing in the support directory",
-				Text: h.reportMail(closed, shown)}
+				Text: h.reportMail(closed, shown, unit)}
 			if _, err := h.outbox.Enqueue(ctx, tx, msg); err != nil {
 				return err
 			}
@@ -224,7 +229,8 @@ func (h *handlers) closeReport(w http.ResponseWriter, r *http.Request) {
 
 // reportMail tells the reporter what happened. It names the listing (public
 // information) and carries the editor's note; nothing about the reporter.
-func (h *handlers) reportMail(rep directory.Report, shown bool) string {
+// It is signed with the unit's name (unit) as its settings give it.
+func (h *handlers) reportMail(rep directory.Report, shown bool, unit string) string {
 	site := h.srv.Config.BaseURL.String()
 	var b strings.Builder
 	fmt.Fprintf(&b, "Thank you for telling us about a problem with the listing for %s in the support directory.\n\n", rep.ServiceName)
@@ -241,6 +247,6 @@ func (h *handlers) reportMail(rep directory.Report, shown bool) string {
 		fmt.Fprintf(&b, "\nThe listing: %s/services/%s\n", site, rep.ServiceID)
 	}
 	fmt.Fprintf(&b, "\nYou gave us this e-mail address so that we could tell you this. We have now deleted it.\n\n"+
-		"If someone else used your address to report a problem, you can ignore this e-mail.\n\nProfessional Support Unit\n%s/services\n", site)
+		"If someone else used your address to report a problem, you can ignore this e-mail.\n\n%s\n%s/services\n", unit, site)
 	return b.String()
 }
