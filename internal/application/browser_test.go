@@ -292,7 +292,9 @@ func TestOtherPagesAreAccessible(t *testing.T) {
 
 	tab.Visit(in.URL + "/apply")
 	tab.Click("#start")
-	for _, choice := range []string{"#answer-2", "#answer", "#answer", "#answer"} { // KSS, doctor, foundation, yes
+	// KSS, doctor, foundation: the rules decide there, whatever the
+	// training number.
+	for _, choice := range []string{"#answer-2", "#answer", "#answer"} {
 		tab.Check(choice)
 		tab.Click("#continue")
 	}
@@ -303,7 +305,9 @@ func TestOtherPagesAreAccessible(t *testing.T) {
 	tab.Visit(in.URL + "/apply/check/programme")
 	tab.Check("#answer-2") // core training
 	tab.Click("#continue")
-	tab.Click("#continue") // the training number answer is kept
+	// The training number, not asked before, is asked now.
+	tab.Check("#answer")
+	tab.Click("#continue")
 	r.page("/apply/email")
 	tab.Click(`button[name="later"]`)
 	r.page("/apply/saved") // no address yet
