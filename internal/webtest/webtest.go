@@ -211,11 +211,9 @@ func (p *Tab) Text(selector string) string {
 // HTML returns the current document's markup.
 func (p *Tab) HTML() string {
 	p.t.Helper()
-	ctx, cancel := p.timeout()
-	defer cancel()
-	s, err := chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS("html")))
-	p.must("read the page", err)
-	return s
+	// Read by script, not by node: a node id can go stale while a page
+	// that has just loaded is still settling.
+	return eval[string](p, "read the page", `document.documentElement.outerHTML`)
 }
 
 // URL returns the tab's current address.
