@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -804,8 +805,13 @@ func (v *validator) reachability(rules []Rule) {
 	}
 }
 
-// allAnswers lists every valid, complete set of answers.
-func allAnswers() []Answers {
+// allAnswers lists every valid, complete set of answers. It is built once:
+// the web checker asks Settled, which walks it, on every question, and
+// the answer options never change while psu runs. Callers must not change
+// what it returns.
+var allAnswers = sync.OnceValue(listAnswers)
+
+func listAnswers() []Answers {
 	var out []Answers
 	for _, r := range regionOptions {
 		for _, p := range professionOptions {
