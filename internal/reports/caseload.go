@@ -64,19 +64,25 @@ func (k *Keeper) CountCaseload(ctx context.Context, q store.Querier, fl Filter, 
 	if err != nil {
 		return Caseload{}, err
 	}
-	var first sql.NullString
-	if err := q.QueryRowContext(ctx, `SELECT `+month(q.Engine(), "MIN(c.opened_at)")+` FROM cases c`).Scan(&first); err != nil {
-		return Caseload{}, fmt.Errorf("reports: caseload: %w", err)
-	}
-	start := from
-	if t, err := time.Parse("2006-01", first.String); err == nil && t.Before(start) {
-		start = t
-	}
-	facts, err := k.facts(ctx, q, caseloadOpened, fl.By, start, to)
-	if err != nil {
-		return Caseload{}, err
-	}
-	endedFacts, err := k.facts(ctx, q, caseloadEnded, fl.By, start, to)
+	// The cases opened and those ended are read from one state of the
+	// database, so a case closing meanwhile is not counted on one side only.
+	var facts, endedFacts factSets
+	err = q.ReadTx(ctx, func(tx *store.Tx) error {
+		var first sql.NullString
+		if err := tx.QueryRowContext(ctx, `SELECT `+month(tx.Engine(), "MIN(c.opened_at)")+` FROM cases c`).Scan(&first); err != nil {
+			return fmt.Errorf("reports: caseload: %w", err)
+		}
+		start := from
+		if t, err := time.Parse("2006-01", first.String); err == nil && t.Before(start) {
+			start = t
+		}
+		var err error
+		if facts, err = k.facts(ctx, tx, caseloadOpened, fl.By, start, to); err != nil {
+			return err
+		}
+		endedFacts, err = k.facts(ctx, tx, caseloadEnded, fl.By, start, to)
+		return err
+	})
 	if err != nil {
 		return Caseload{}, err
 	}
