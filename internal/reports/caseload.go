@@ -45,12 +45,6 @@ var (
 	}}
 )
 
-// CountCaseload counts each adviser's caseload over [from, to), counting
-// every month afresh.
-func CountCaseload(ctx context.Context, q store.Querier, from, to time.Time, threshold int) (Caseload, error) {
-	return NewKeeper().CountCaseload(ctx, q, Filter{}, from, to, threshold)
-}
-
 // CountCaseload counts each adviser's caseload over [from, to), of the
 // cases fl selects. The cases open at the end are those opened before it
 // less those ended before it, so every month since the first case counts.
@@ -158,12 +152,6 @@ var closure = kind{name: "closure", args: rangeArgs, sql: func(e store.Engine, b
 		WHERE c.closed_at IS NOT NULL AND c.status = 'closed' AND c.closed_at >= ? AND c.closed_at < ?
 		GROUP BY 1, 2, 3, 4, 5, 6`
 }}
-
-// CountClosure measures cases closed in [from, to), counting every month
-// afresh.
-func CountClosure(ctx context.Context, q store.Querier, from, to time.Time, threshold int) (Closure, error) {
-	return NewKeeper().CountClosure(ctx, q, Filter{}, from, to, threshold)
-}
 
 // CountClosure measures the cases fl selects closed in [from, to).
 func (k *Keeper) CountClosure(ctx context.Context, q store.Querier, fl Filter, from, to time.Time, threshold int) (Closure, error) {

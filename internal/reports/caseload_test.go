@@ -66,7 +66,7 @@ func TestCaseloadAndClosureHandCounted(t *testing.T) {
 		add(1, "merged", "ann", d(time.March, 3), time.Time{})
 
 		from, to := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
-		c, err := CountCaseload(ctx, db, from, to, 5)
+		c, err := NewKeeper().CountCaseload(ctx, db, Filter{}, from, to, 5)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -95,7 +95,7 @@ func TestCaseloadAndClosureHandCounted(t *testing.T) {
 			t.Errorf("caseload as shown %q", tb.Rows)
 		}
 
-		cl, err := CountClosure(ctx, db, from, to, 5)
+		cl, err := NewKeeper().CountClosure(ctx, db, Filter{}, from, to, 5)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -36,7 +36,7 @@ func TestReportsOnDemoData(t *testing.T) {
 		}
 		today := now.Truncate(24 * time.Hour)
 		from, to := time.Date(today.Year()-1, today.Month()+1, 1, 0, 0, 0, 0, time.UTC), today.AddDate(0, 0, 1)
-		g, err := Count(ctx, db, DimensionBySlug("outcome"), from, to, DefaultThreshold)
+		g, err := NewKeeper().Count(ctx, db, DimensionBySlug("outcome"), Filter{}, from, to, DefaultThreshold)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -65,14 +65,14 @@ func TestReportsOnDemoData(t *testing.T) {
 			t.Errorf("export lacks the neutralised outcome: %q", recs)
 		}
 		for _, d := range Dimensions {
-			g, err := Count(ctx, db, d, from, to, DefaultThreshold)
+			g, err := NewKeeper().Count(ctx, db, d, Filter{}, from, to, DefaultThreshold)
 			if err != nil || recoverable(t, g) {
 				t.Errorf("%s: %v, or a hidden count can be worked out", d.Slug, err)
 			}
 		}
 		for _, tg := range Targets {
 			for _, per := range Pers {
-				tt, err := CountTarget(ctx, db, tg, per, from, to, now, DefaultThreshold)
+				tt, err := NewKeeper().CountTarget(ctx, db, tg, per, Filter{}, from, to, now, DefaultThreshold)
 				if err != nil || recoverable(t, tt.Grid) {
 					t.Errorf("%s by %s: %v, or a hidden count can be worked out", tg.Slug, per.Slug, err)
 				}
@@ -81,11 +81,11 @@ func TestReportsOnDemoData(t *testing.T) {
 				}
 			}
 		}
-		c, err := CountCaseload(ctx, db, from, to, DefaultThreshold)
+		c, err := NewKeeper().CountCaseload(ctx, db, Filter{}, from, to, DefaultThreshold)
 		if err != nil || recoverable(t, c.Open) || recoverable(t, c.New) || recoverable(t, c.Ended) {
 			t.Errorf("caseload: %v, or a hidden count can be worked out", err)
 		}
-		cl, err := CountClosure(ctx, db, from, to, DefaultThreshold)
+		cl, err := NewKeeper().CountClosure(ctx, db, Filter{}, from, to, DefaultThreshold)
 		if err != nil || recoverable(t, cl.Grid) || cl.Grid.Total.Value == 0 {
 			t.Errorf("closure: %v, or a hidden count can be worked out, or none closed", err)
 		}

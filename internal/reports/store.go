@@ -118,12 +118,6 @@ func Months(from, to time.Time) []time.Time {
 	return ms
 }
 
-// Count runs d over [from, to) and returns the suppressed grid of label by
-// month, counting every month afresh.
-func Count(ctx context.Context, q store.Querier, d Dimension, from, to time.Time, threshold int) (Grid, error) {
-	return NewKeeper().Count(ctx, q, d, Filter{}, from, to, threshold)
-}
-
 // Count runs d over [from, to) for the cases fl selects and returns the
 // suppressed grid of label by month. An empty label reads "Not given".
 func (k *Keeper) Count(ctx context.Context, q store.Querier, d Dimension, fl Filter, from, to time.Time, threshold int) (Grid, error) {

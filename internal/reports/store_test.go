@@ -54,7 +54,7 @@ func TestCountHandCounted(t *testing.T) {
 		if err != nil || th != DefaultThreshold {
 			t.Fatalf("threshold %d, %v", th, err)
 		}
-		g, err := Count(ctx, db, DimensionBySlug("profession"), time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), th)
+		g, err := NewKeeper().Count(ctx, db, DimensionBySlug("profession"), Filter{}, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), th)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -189,12 +189,6 @@ func (g *group) add(met bool, d *float64, k int) {
 	}
 }
 
-// CountTarget measures tg over cases whose clock started in [from, to),
-// as of now, per month or adviser, counting every month afresh.
-func CountTarget(ctx context.Context, q store.Querier, tg Target, per Per, from, to, now time.Time, threshold int) (TargetTable, error) {
-	return NewKeeper().CountTarget(ctx, q, tg, per, Filter{}, from, to, now, threshold)
-}
-
 // CountTarget measures tg over the cases fl selects whose clock started in
 // [from, to), as of now, per month or adviser. A case whose time is still
 // running at now is left out.

@@ -116,7 +116,7 @@ func TestTargetsHandCounted(t *testing.T) {
 
 		from, to := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 		now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
-		tt, err := CountTarget(ctx, db, TargetBySlug("response"), PerBySlug("month"), from, to, now, 5)
+		tt, err := NewKeeper().CountTarget(ctx, db, TargetBySlug("response"), PerBySlug("month"), Filter{}, from, to, now, 5)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -156,7 +156,7 @@ func TestTargetsHandCounted(t *testing.T) {
 			t.Errorf("January median %s, 90th %s", tt.Median[0], tt.P90[0])
 		}
 
-		byAdviser, err := CountTarget(ctx, db, TargetBySlug("response"), PerBySlug("adviser"), from, to, now, 5)
+		byAdviser, err := NewKeeper().CountTarget(ctx, db, TargetBySlug("response"), PerBySlug("adviser"), Filter{}, from, to, now, 5)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -193,7 +193,7 @@ func TestAppointmentAndSummaryTargets(t *testing.T) {
 		add(1, targetFixture{status: "withdrawn", responded: mar})
 		from, to := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
 		now := time.Date(2026, 8, 1, 0, 0, 0, 0, time.UTC)
-		appt, err := CountTarget(ctx, db, TargetBySlug("appointment"), PerBySlug("month"), from, to, now, 3)
+		appt, err := NewKeeper().CountTarget(ctx, db, TargetBySlug("appointment"), PerBySlug("month"), Filter{}, from, to, now, 3)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -204,7 +204,7 @@ func TestAppointmentAndSummaryTargets(t *testing.T) {
 		if appt.Median[2] != "7.0" || appt.P90[2] != "30.0" {
 			t.Errorf("appointment days %s, %s", appt.Median[2], appt.P90[2])
 		}
-		sum, err := CountTarget(ctx, db, TargetBySlug("summary"), PerBySlug("month"), from, to, now, 3)
+		sum, err := NewKeeper().CountTarget(ctx, db, TargetBySlug("summary"), PerBySlug("month"), Filter{}, from, to, now, 3)
 		if err != nil {
 			t.Fatal(err)
 		}
