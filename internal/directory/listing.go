@@ -57,9 +57,7 @@ func loadListings(ctx context.Context, q store.Querier, v *vocabulary, ids []str
 		}
 		l.LastModified = l.LastModified.UTC()
 		l.Summary = summary(l.Service.Description)
-		for _, p := range l.Service.Phones {
-			l.Phones = append(l.Phones, Phone{Number: p.Number, Description: p.Description})
-		}
+		l.Phones = phonesOf(l.Service.Phones)
 		if v != nil {
 			l.Tags = map[string][]Term{}
 			have := map[string]bool{}
@@ -117,4 +115,13 @@ func Cards(ctx context.Context, q store.Querier, ids []string) ([]Card, error) {
 			Open24h: l.Open24h, URL: "/services/" + l.Service.ID})
 	}
 	return out, nil
+}
+
+// phonesOf is the directory's phone numbers as pages show them.
+func phonesOf(ps []hsds.Phone) []Phone {
+	var out []Phone
+	for _, p := range ps {
+		out = append(out, Phone{Number: p.Number, Description: p.Description})
+	}
+	return out
 }

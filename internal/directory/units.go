@@ -58,9 +58,7 @@ func Contacts(ctx context.Context, q store.Querier, ids []string) ([]Contact, er
 		// A service that gives no way to reach it is reached through its
 		// organisation, when the organisation gives one.
 		if !c.HasContact() {
-			for _, p := range l.Organization.Phones {
-				c.Phones = append(c.Phones, Phone{Number: p.Number, Description: p.Description})
-			}
+			c.Phones = phonesOf(l.Organization.Phones)
 			c.Email = l.Organization.Email
 			c.Website = l.Organization.Website
 		}
