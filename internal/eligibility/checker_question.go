@@ -25,10 +25,10 @@ func questionPath(question string) string {
 	return "/eligibility/" + slug(question)
 }
 
-// asked lists the questions the checker shows, given the answers so far: a
+// Asked lists the questions the checker shows, given the answers so far: a
 // question with a single possible answer (the programme of "something
 // else") is answered for the person, not shown.
-func asked(a Answers) []string {
+func Asked(a Answers) []string {
 	var out []string
 	for _, q := range QuestionsFor(a) {
 		if q == QuestionRegion || q == QuestionProfession || len(a.Options(q)) != 1 {
@@ -38,12 +38,12 @@ func asked(a Answers) []string {
 	return out
 }
 
-// fillSingleChoices answers every question still open that has a single
+// FillSingleChoices answers every question still open that has a single
 // possible answer, from the first on, until one has a real choice.
-func fillSingleChoices(a Answers) Answers {
+func FillSingleChoices(a Answers) Answers {
 	for {
 		next := NextQuestion(a)
-		if next == "" || slices.Contains(asked(a), next) {
+		if next == "" || slices.Contains(Asked(a), next) {
 			return a
 		}
 		b, err := a.Set(next, a.Options(next)[0].Value)
@@ -120,7 +120,7 @@ func (s *Service) question(w http.ResponseWriter, r *http.Request) (Question, bo
 
 func (s *Service) renderQuestion(w http.ResponseWriter, r *http.Request, status int, q Question, a Answers, f *web.Form) {
 	back := "/eligibility"
-	if p := previous(asked(a), q.Name); p != "" {
+	if p := previous(Asked(a), q.Name); p != "" {
 		back = questionPath(p)
 	}
 	s.srv.Render(w, r, status, "eligibility/question.html", web.Page{
@@ -184,8 +184,8 @@ func (s *Service) answer(w http.ResponseWriter, r *http.Request) {
 
 	// The answers up to this one, and any single-choice question straight
 	// after it: do they decide already?
-	b = fillSingleChoices(b)
-	soFar := fillSingleChoices(b.upTo(q.Name))
+	b = FillSingleChoices(b)
+	soFar := FillSingleChoices(b.upTo(q.Name))
 	d, done, err := s.rules.DecideSettled(ctx, ChannelWeb, soFar)
 	if err != nil {
 		s.srv.ServerError(w, r, err)
@@ -203,7 +203,7 @@ func (s *Service) answer(w http.ResponseWriter, r *http.Request) {
 		s.srv.ServerError(w, r, err)
 		return
 	}
-	qs := asked(b)
+	qs := Asked(b)
 	next := NextQuestion(b)
 	if i := slices.Index(qs, q.Name); i+1 < len(qs) && (next == "" || i+1 < slices.Index(qs, next)) {
 		next = qs[i+1]

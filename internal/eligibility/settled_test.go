@@ -130,14 +130,14 @@ func TestDentistsSeeDentalProgrammes(t *testing.T) {
 // "something else") is answered for the person.
 func TestNoSingleChoicePage(t *testing.T) {
 	a := Answers{Region: RegionLondon, Profession: ProfessionOther}
-	if slices.Contains(asked(a), QuestionProgramme) {
+	if slices.Contains(Asked(a), QuestionProgramme) {
 		t.Error("the programme question is shown for \"something else\"")
 	}
-	if f := fillSingleChoices(a); f.Programme != "none" {
+	if f := FillSingleChoices(a); f.Programme != "none" {
 		t.Errorf("programme not answered: %+v", f)
 	}
 	for _, c := range allAnswers() {
-		for _, q := range asked(c) {
+		for _, q := range Asked(c) {
 			if n := len(c.Options(q)); n < 2 {
 				t.Errorf("%+v: question %s shown with %d choices", c, q, n)
 			}
