@@ -254,8 +254,7 @@ func previous(d *Draft, slug string) string {
 			return sectionPath(ss[i-1].Slug)
 		}
 	}
-	qs := eligibility.QuestionsFor(d.Eligibility)
-	return questionPath(qs[len(qs)-1])
+	return questionPath(lastAnswered(d.Eligibility))
 }
 
 // resumePoint is the first page still to do: the check, then the first

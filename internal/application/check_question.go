@@ -22,6 +22,19 @@ func questionPath(q string) string {
 	return "/apply/check/" + strings.ReplaceAll(q, "_", "-")
 }
 
+// lastAnswered is the last question of the check shown and answered: where
+// the page after the check goes back to (the rules may have decided before
+// every question was asked).
+func lastAnswered(a eligibility.Answers) string {
+	last := eligibility.QuestionRegion
+	for _, q := range eligibility.Asked(a) {
+		if a.Value(q) != "" {
+			last = q
+		}
+	}
+	return last
+}
+
 // question reads the question from the address; false when it is not one
 // (answered 404) or cannot be asked yet (sent to the one to answer first).
 func (h *handlers) question(w http.ResponseWriter, r *http.Request, d *Draft) (eligibility.Question, bool) {
@@ -31,7 +44,7 @@ func (h *handlers) question(w http.ResponseWriter, r *http.Request, d *Draft) (e
 		h.srv.Error(w, r, http.StatusNotFound)
 		return q, false
 	}
-	qs := eligibility.QuestionsFor(d.Eligibility)
+	qs := eligibility.Asked(d.Eligibility)
 	i := slices.Index(qs, q.Name)
 	nextQ := eligibility.NextQuestion(d.Eligibility)
 	if i < 0 || (nextQ != "" && i > slices.Index(qs, nextQ)) {
@@ -47,7 +60,7 @@ func (h *handlers) renderQuestion(w http.ResponseWriter, r *http.Request, status
 		fd.Options = append(fd.Options, option{Value: o.Value, Label: o.Label, Hint: o.Hint})
 	}
 	back := "/apply"
-	qs := eligibility.QuestionsFor(d.Eligibility)
+	qs := eligibility.Asked(d.Eligibility)
 	if i := slices.Index(qs, q.Name); i > 0 {
 		back = questionPath(qs[i-1])
 	}
@@ -102,6 +115,8 @@ func (h *handlers) answer(w http.ResponseWriter, r *http.Request) {
 		h.renderQuestion(w, r, http.StatusUnprocessableEntity, d, q, f, ret)
 		return
 	}
+	// A question with a single possible answer is answered, not shown.
+	a = eligibility.FillSingleChoices(a)
 	var decision *Decision
 	dec, done, err := h.rules.DecideSettled(ctx, eligibility.ChannelWeb, a)
 	if err != nil {
@@ -123,7 +138,7 @@ func (h *handlers) answer(w http.ResponseWriter, r *http.Request) {
 	case decision == nil:
 		// Keep going through the questions in order, so someone who went
 		// back sees each of their answers again.
-		qs := eligibility.QuestionsFor(a)
+		qs := eligibility.Asked(a)
 		nextQ := eligibility.NextQuestion(a)
 		if i := slices.Index(qs, q.Name); i+1 < len(qs) && (nextQ == "" || i+1 <= slices.Index(qs, nextQ)) {
 			nextQ = qs[i+1]
@@ -134,8 +149,10 @@ func (h *handlers) answer(w http.ResponseWriter, r *http.Request) {
 	case ret:
 		http.Redirect(w, r, "/apply/check-answers", http.StatusSeeOther)
 	default:
-		qs := eligibility.QuestionsFor(a)
-		if i := slices.Index(qs, q.Name); i+1 < len(qs) {
+		// Someone going back through their answers sees the next one again;
+		// a question the rules did not need is not asked.
+		qs := eligibility.Asked(a)
+		if i := slices.Index(qs, q.Name); i+1 < len(qs) && a.Value(qs[i+1]) != "" {
 			http.Redirect(w, r, questionPath(qs[i+1]), http.StatusSeeOther)
 			return
 		}

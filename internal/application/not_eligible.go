@@ -25,7 +25,6 @@ func (h *handlers) notEligible(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	dec := rs.Decide(d.Eligibility)
-	qs := eligibility.QuestionsFor(d.Eligibility)
 	phone, err := settings.UnitPhone(r.Context(), h.srv.DB)
 	if err != nil {
 		h.srv.ServerError(w, r, err)
@@ -38,6 +37,6 @@ func (h *handlers) notEligible(w http.ResponseWriter, r *http.Request) {
 			Signposts []eligibility.Signpost
 			Back      string
 			Phone     string
-		}{dec.Reasons, dec.Signposts, questionPath(qs[len(qs)-1]), phone},
+		}{dec.Reasons, dec.Signposts, questionPath(lastAnswered(d.Eligibility)), phone},
 	})
 }

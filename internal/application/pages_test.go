@@ -289,3 +289,20 @@ func TestARCPSuccessAndSpamTrapMarkup(t *testing.T) {
 	bodyHas(t, "check answers", check, `<div class="nhsuk-u-visually-hidden" aria-hidden="true">
         <label for="website">`)
 }
+
+// A doctor on the retainer scheme in London can apply whatever their
+// training number: the check inside /apply goes straight on to the
+// application, never asks the number, and the first page goes back to the
+// last question asked.
+func TestEligibleAsSoonAsDecidedInsideApply(t *testing.T) {
+	in := apptest.Start(t, store.SQLite)
+	c := in.Client(t)
+	expect(t, "start", c.Post("/apply/start", nil), http.StatusSeeOther, "/apply/check/region")
+	expect(t, "region", c.Post("/apply/check/region", url.Values{"answer": {"london"}}), http.StatusSeeOther, "/apply/check/profession")
+	expect(t, "profession", c.Post("/apply/check/profession", url.Values{"answer": {"doctor"}}), http.StatusSeeOther, "/apply/check/programme")
+	expect(t, "deciding answer", c.Post("/apply/check/programme", url.Values{"answer": {"retainer"}}), http.StatusSeeOther, "/apply/email")
+	bodyHas(t, "back link", c.Get("/apply/email"), `href="/apply/check/programme"`)
+	if body := c.Get("/apply/check-answers").Body; strings.Contains(body, "training number") {
+		t.Error("check your answers lists the training number, which was never asked")
+	}
+}
