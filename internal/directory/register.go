@@ -128,7 +128,7 @@ func (h *handlers) pageVersion() *web.Version {
 			return "", fmt.Errorf("directory: versions: %w", err)
 		}
 		return strconv.FormatInt(gen, 36) + "/" + v, nil
-	})
+	}, h.db.Writes)
 }
 
 func serveCSS(w http.ResponseWriter, r *http.Request) {

@@ -117,7 +117,7 @@ func PageVersion(db *store.DB) *web.Version {
 			return "", fmt.Errorf("settings: version: %w", err)
 		}
 		return v, nil
-	})
+	}, db.Writes)
 }
 
 // VersionSQL is the SQL for the settings' version as a scalar expression

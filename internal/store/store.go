@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -54,6 +55,8 @@ type DB struct {
 
 	mu     sync.RWMutex
 	rebind map[string]string
+
+	writes atomic.Uint64 // writes this process has finished (Writes)
 }
 
 // Open connects to url (sqlite://path or postgres://…) and checks the
@@ -122,8 +125,15 @@ func (db *DB) Close() error {
 // Stats returns the pool statistics of the reader and the writer.
 func (db *DB) Stats() (reader, writer sql.DBStats) { return db.r.Stats(), db.w.Stats() }
 
+// Writes counts the writes (ExecContext, Tx) this process has finished on
+// this database, committed or not: a value read before a read of the
+// database that is still the same afterwards means no write through this
+// process ended in between, so that read saw every one of them.
+func (db *DB) Writes() uint64 { return db.writes.Load() }
+
 // ExecContext runs one write statement outside any explicit transaction.
 func (db *DB) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	defer db.writes.Add(1)
 	res, err := db.w.ExecContext(ctx, db.bind(q), fixArgs(args)...)
 	return res, mapErr(err)
 }
@@ -177,6 +187,7 @@ func (db *DB) Tx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", mapErr(err))
 	}
+	defer db.writes.Add(1)
 	tx := &Tx{tx: sqlTx, db: db}
 	defer func() {
 		if p := recover(); p != nil {

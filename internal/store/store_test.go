@@ -72,6 +72,33 @@ func TestTxRollsBackAndRunsHooksOnlyAfterCommit(t *testing.T) {
 	})
 }
 
+// Writes moves on only once a write has ended, committed or not, and only
+// for writes.
+func TestWritesCountsEndedWrites(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		insert := `INSERT INTO rate_limits (bucket, window_start, hits) VALUES (?, ?, 1)`
+		before := db.Writes()
+		err := db.Tx(ctx, func(tx *store.Tx) error {
+			_, err := tx.ExecContext(ctx, insert, "counted", store.Now())
+			if db.Writes() != before {
+				t.Error("counted before the commit")
+			}
+			return err
+		})
+		if err != nil || db.Writes() != before+1 {
+			t.Fatalf("after a commit: %v, %d writes", err, db.Writes()-before)
+		}
+		db.Tx(ctx, func(*store.Tx) error { return errors.New("rolled back") })
+		db.ExecContext(ctx, insert, "alone", store.Now())
+		var n int
+		store.Scan(db.QueryRowContext(ctx, `SELECT COUNT(*) FROM rate_limits`), &n)
+		db.ReadTx(ctx, func(*store.Tx) error { return nil })
+		if got := db.Writes() - before; got != 3 {
+			t.Errorf("%d writes counted, want 3", got)
+		}
+	})
+}
+
 func TestErrorsMapToSentinels(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		now := store.Now()

@@ -30,8 +30,9 @@ import (
 //     (a page that depends on the time of day), is kept.
 //
 // Versions live in the database, so several psu serve on one database
-// agree: a change committed through any of them is read by the next
-// request to every one of them (see Version).
+// agree: a change committed through this psu is read by the very next
+// request, and one committed through another psu (or the CLI) by every
+// request that comes VersionFreshness after it (see Version).
 
 // PageCacheSize bounds the bytes the page cache holds (the least recently
 // used pages go first); pageCacheMaxEntry is the largest page it keeps.
@@ -44,18 +45,31 @@ const (
 // that waits for it.
 const versionTimeout = 10 * time.Second
 
+// VersionFreshness is how long a version read stands for a request that
+// arrives after it began, while no write through this process has ended
+// since it began: the longest a change made through another psu on the
+// database (or the CLI) takes to reach a kept page here. Under load that
+// is a few reads a second instead of one for every few requests, which
+// took a fifth of the server's time on the home page.
+const VersionFreshness = 50 * time.Millisecond
+
 // Version is something cached pages depend on, read from the database.
-// Reads are shared: a request waits for a read that starts after it
-// arrived (so it sees every change committed before it came), and every
-// request that arrives while such a read is still to start shares it. One
-// read runs at a time: under load that is one read for every request that
-// came while the last ran, and at most one core busy reading; alone, a
-// request starts its read at once.
+//
+// A request is answered with a read that began after the last write this
+// process finished before the request arrived (so a change through this
+// psu is on the very next page) and at most VersionFreshness before the
+// request. When the last read will not do, a new one is shared: a request
+// waits for a read that starts after it arrived, and every request that
+// arrives while such a read is still to start shares it. One read runs at
+// a time.
 type Version struct {
-	read     func(ctx context.Context) (string, error)
-	mu       sync.Mutex
+	read      func(ctx context.Context) (string, error)
+	writes    func() uint64
+	freshness time.Duration // VersionFreshness; tests change it
+	mu        sync.Mutex
 	inFlight int
 	waiting  *versionRead // the next read, not yet started
+	last     *versionRead // the last read to succeed
 }
 
 // versionReads is how many reads of one Version may run at once. Two
@@ -64,21 +78,31 @@ type Version struct {
 const versionReads = 1
 
 type versionRead struct {
-	done chan struct{}
-	v    string
-	err  error
+	done   chan struct{}
+	began  time.Time
+	writes uint64
+	v      string
+	err    error
 }
 
 // NewVersion returns a Version read by read, which must return a value
 // that changes (in the same transaction) with every change to what the
-// pages depending on it show.
-func NewVersion(read func(ctx context.Context) (string, error)) *Version {
-	return &Version{read: read}
+// pages depending on it show. writes counts the writes this process has
+// finished on the database read (store.DB.Writes).
+func NewVersion(read func(ctx context.Context) (string, error), writes func() uint64) *Version {
+	return &Version{read: read, writes: writes, freshness: VersionFreshness}
 }
 
-// Get returns the version as committed when the call began (or later).
+// Get returns the version as committed when the call began: every change
+// this process made before, and every other change committed
+// VersionFreshness before.
 func (v *Version) Get(ctx context.Context) (string, error) {
+	now, writes := time.Now(), v.writes()
 	v.mu.Lock()
+	if l := v.last; l != nil && l.writes == writes && now.Sub(l.began) < v.freshness {
+		v.mu.Unlock()
+		return l.v, nil
+	}
 	c := v.waiting
 	if c == nil {
 		c = &versionRead{done: make(chan struct{})}
@@ -101,11 +125,15 @@ func (v *Version) Get(ctx context.Context) (string, error) {
 // run reads for c, then for each read left waiting, until none is.
 func (v *Version) run(c *versionRead) {
 	for c != nil {
+		c.writes, c.began = v.writes(), time.Now()
 		ctx, cancel := context.WithTimeout(context.Background(), versionTimeout)
 		c.v, c.err = v.read(ctx)
 		cancel()
 		close(c.done)
 		v.mu.Lock()
+		if c.err == nil && (v.last == nil || c.began.After(v.last.began)) {
+			v.last = c
+		}
 		c, v.waiting = v.waiting, nil
 		if c == nil {
 			v.inFlight--

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/psu-project/psu/internal/store"
 	"github.com/psu-project/psu/internal/store/storetest"
@@ -37,7 +38,8 @@ func TestPageCache(t *testing.T) {
 			}
 			fmt.Fprintf(w, "<!DOCTYPE html><p>version %s, build %d</p>%s", version.Load(), n, strings.Repeat("<p>Samaritans 116 123</p>\n", 200))
 		}
-		v := NewVersion(func(context.Context) (string, error) { return version.Load().(string), nil })
+		var writes atomic.Uint64 // writes through this psu
+		v := NewVersion(func(context.Context) (string, error) { return version.Load().(string), nil }, writes.Load)
 		ts.Router.Handle("GET /test/cached", Public, page, Cached(v))
 		ts.Router.Handle("GET /test/plain", Public, page)
 		hs := ts.start(t)
@@ -87,14 +89,25 @@ func TestPageCache(t *testing.T) {
 		get("other query", hs.URL+"/test/cached?q=exams", "gzip")
 		builds("another address", 3)
 
-		// A new version is seen by the very next request.
+		// A new version written through this psu is seen by the very next
+		// request.
 		version.Store("2")
+		writes.Add(1)
 		_, b := get("new version", u, "gzip")
 		if !strings.Contains(string(gunzip(t, b)), "version 2, build 4") {
-			t.Error("a change of version was not seen at once")
+			t.Error("a change of version through this psu was not seen at once")
 		}
 		get("new version again", u, "gzip")
 		builds("after a new version", 4)
+
+		// One written through another psu is seen once the last read is
+		// VersionFreshness old.
+		version.Store("3")
+		time.Sleep(VersionFreshness)
+		if _, b := get("new version elsewhere", u, "gzip"); !strings.Contains(string(gunzip(t, b)), "version 3, build 5") {
+			t.Error("a change of version through another psu was not seen in time")
+		}
+		builds("after a new version elsewhere", 5)
 
 		// A request with any cookie (a session, so perhaps a list) or
 		// credentials is always built for itself, and not kept.
@@ -105,7 +118,7 @@ func TestPageCache(t *testing.T) {
 				t.Errorf("%s: served from the cache", h[0])
 			}
 		}
-		if _, b := get("after cookies", u, "gzip"); !strings.Contains(string(gunzip(t, b)), "build 4") {
+		if _, b := get("after cookies", u, "gzip"); !strings.Contains(string(gunzip(t, b)), "build 5") {
 			t.Error("a page built for a request with a cookie was kept")
 		}
 
@@ -147,15 +160,15 @@ func TestCachedRouteMustBePublicGet(t *testing.T) {
 	}
 }
 
-// Every Get sees a read that began after it was called, however many share
-// it.
+// Every Get sees a read that began after every write through this psu
+// finished before it was called, however many share it.
 func TestVersionSeesEveryEarlierChange(t *testing.T) {
 	var committed atomic.Int64
 	var reads atomic.Int64
 	v := NewVersion(func(context.Context) (string, error) {
 		reads.Add(1)
 		return fmt.Sprint(committed.Load()), nil
-	})
+	}, func() uint64 { return uint64(committed.Load()) })
 	var wg sync.WaitGroup
 	for i := range 200 {
 		wg.Add(1)
@@ -181,6 +194,45 @@ func TestVersionSeesEveryEarlierChange(t *testing.T) {
 	t.Logf("%d reads for 200 requests", reads.Load())
 }
 
+// A read stands for the requests after it while it is fresh and no write
+// through this psu has ended since it began; a write elsewhere is read
+// once it is stale.
+func TestVersionReadStandsWhileFresh(t *testing.T) {
+	var value, writes atomic.Uint64
+	var reads atomic.Int64
+	v := NewVersion(func(context.Context) (string, error) {
+		reads.Add(1)
+		return fmt.Sprint(value.Load()), nil
+	}, writes.Load)
+	v.freshness = time.Hour
+	get := func(want string, wantReads int64) {
+		t.Helper()
+		for range 50 {
+			if got, err := v.Get(t.Context()); err != nil || got != want {
+				t.Fatalf("Get: %q, %v; want %q", got, err, want)
+			}
+		}
+		if n := reads.Load(); n != wantReads {
+			t.Fatalf("%d reads, want %d", n, wantReads)
+		}
+	}
+	get("0", 1)
+	value.Store(1) // another psu's write: not read while the last is fresh
+	get("0", 1)
+	writes.Add(1) // a write through this psu: read at once
+	get("1", 2)
+	value.Store(2)
+	v.freshness = 0 // the last read is stale: every Get reads
+	for range 3 {
+		if got, _ := v.Get(t.Context()); got != "2" {
+			t.Fatalf("stale read stood: %q", got)
+		}
+	}
+	if n := reads.Load(); n != 5 {
+		t.Fatalf("%d reads, want 5", n)
+	}
+}
+
 // The cache keeps to its size, dropping the least recently used page.
 func TestPageCacheIsBounded(t *testing.T) {
 	c := newPageCache(10 << 10)
@@ -202,17 +254,18 @@ func TestPageCacheIsBounded(t *testing.T) {
 }
 
 // BenchmarkCachedPage is a kept page's cost inside psu (no network): the
-// middleware, a shared read of a version row in the database, the look-up
-// and the write.
+// middleware, the version (read from the database when its last read is
+// no longer fresh), the look-up and the write.
 func BenchmarkCachedPage(b *testing.B) {
 	db := storetest.Open(b, store.SQLite)
 	ts := newTestServer(b, db)
 	body := []byte(strings.Repeat("<p>Samaritans 116 123</p>\n", 2000))
+	read := db.Read(`SELECT COALESCE(MAX(version), 0) FROM schema_migrations`)
 	v := NewVersion(func(ctx context.Context) (string, error) {
 		var s string
-		err := store.Scan(db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`), &s)
+		err := store.Scan(read.QueryRowContext(ctx), &s)
 		return s, err
-	})
+	}, db.Writes)
 	ts.Router.Handle("GET /bench", Public, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Write(body)
