@@ -67,9 +67,9 @@ type Version struct {
 	writes    func() uint64
 	freshness time.Duration // VersionFreshness; tests change it
 	mu        sync.Mutex
-	inFlight int
-	waiting  *versionRead // the next read, not yet started
-	last     *versionRead // the last read to succeed
+	inFlight  int
+	waiting   *versionRead // the next read, not yet started
+	last      *versionRead // the last read to succeed
 }
 
 // versionReads is how many reads of one Version may run at once. Two
