@@ -138,12 +138,7 @@ func (h *handlers) answer(w http.ResponseWriter, r *http.Request) {
 	case decision == nil:
 		// Keep going through the questions in order, so someone who went
 		// back sees each of their answers again.
-		qs := eligibility.Asked(a)
-		nextQ := eligibility.NextQuestion(a)
-		if i := slices.Index(qs, q.Name); i+1 < len(qs) && (nextQ == "" || i+1 <= slices.Index(qs, nextQ)) {
-			nextQ = qs[i+1]
-		}
-		http.Redirect(w, r, h.withReturn(questionPath(nextQ), ret), http.StatusSeeOther)
+		http.Redirect(w, r, h.withReturn(questionPath(eligibility.NextAfter(a, q.Name)), ret), http.StatusSeeOther)
 	case !decision.Eligible:
 		http.Redirect(w, r, "/apply/not-eligible", http.StatusSeeOther)
 	case ret:

@@ -38,6 +38,18 @@ func Asked(a Answers) []string {
 	return out
 }
 
+// NextAfter is the question to show after q: the next one in order for
+// someone going back through answers already given, so they see each
+// again, and otherwise the first still to answer ("" when none is).
+func NextAfter(a Answers, q string) string {
+	qs := Asked(a)
+	next := NextQuestion(a)
+	if i := slices.Index(qs, q); i+1 < len(qs) && (next == "" || i+1 < slices.Index(qs, next)) {
+		next = qs[i+1]
+	}
+	return next
+}
+
 // FillSingleChoices answers every question still open that has a single
 // possible answer, from the first on, until one has a real choice.
 func FillSingleChoices(a Answers) Answers {
@@ -203,12 +215,7 @@ func (s *Service) answer(w http.ResponseWriter, r *http.Request) {
 		s.srv.ServerError(w, r, err)
 		return
 	}
-	qs := Asked(b)
-	next := NextQuestion(b)
-	if i := slices.Index(qs, q.Name); i+1 < len(qs) && (next == "" || i+1 < slices.Index(qs, next)) {
-		next = qs[i+1]
-	}
-	http.Redirect(w, r, questionPath(next), http.StatusSeeOther)
+	http.Redirect(w, r, questionPath(NextAfter(b, q.Name)), http.StatusSeeOther)
 }
 
 // decideAndKeep decides on complete answers, records the decision and keeps
